@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, build, unit + integration (vitest), end to end (Playwright: the
+// `web` host always; the `electron` host where its binary exists). Ends with one summary line.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const results = join(process.cwd(), 'test-results')
+rmSync(results, { recursive: true, force: true })
+mkdirSync(results, { recursive: true })
+const bin = (name) => join(process.cwd(), 'node_modules', '.bin', name)
+
+const failures = []
+function step(name, command, args, env = {}) {
+  process.stdout.write(`\n▶ ${name}\n`)
+  const run = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  if (run.status !== 0) failures.push(`${name} (exit ${run.status ?? run.signal})`)
+  return run.status === 0
+}
+
+step('typecheck', bin('tsc'), ['-b'])
+step('lint', bin('eslint'), ['.', '--max-warnings', '0'])
+const built = step('build', bin('electron-vite'), ['build'])
+
+let passed = 0
+let failed = 0
+let skipped = 0
+
+step('unit and integration tests (vitest)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${join(results, 'vitest.json')}`
+])
+const vitestFile = join(results, 'vitest.json')
+if (existsSync(vitestFile)) {
+  const report = JSON.parse(readFileSync(vitestFile, 'utf8'))
+  passed += report.numPassedTests ?? 0
+  failed += report.numFailedTests ?? 0
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
+} else {
+  failures.push('vitest wrote no report')
+}
+
+if (built) {
+  step('end-to-end tests (Playwright)', bin('playwright'), ['test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: join(results, 'e2e.json')
+  })
+  const e2eFile = join(results, 'e2e.json')
+  if (existsSync(e2eFile)) {
+    const stats = JSON.parse(readFileSync(e2eFile, 'utf8')).stats ?? {}
+    passed += stats.expected ?? 0
+    failed += (stats.unexpected ?? 0) + (stats.flaky ?? 0)
+    skipped += stats.skipped ?? 0
+  } else {
+    failures.push('Playwright wrote no report')
+  }
+} else {
+  failures.push('end-to-end tests not run: the build failed')
+}
+
+if (failures.length > 0) process.stdout.write(`\nFailed steps: ${failures.join(', ')}\n`)
+process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+process.exit(failures.length > 0 || failed > 0 ? 1 : 0)

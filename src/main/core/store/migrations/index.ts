@@ -1,0 +1,5 @@
+import { migration001Settings } from './001_settings'
+import type { Migration } from './types'
+
+/** Every migration in order. Add new ones at the end; never edit an applied one. */
+export const MIGRATIONS: readonly Migration[] = [migration001Settings]

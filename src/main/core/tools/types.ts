@@ -1,0 +1,52 @@
+import type { z } from 'zod'
+import type { ActionType, RiskLevel } from '../../../shared/events'
+
+/** What a tool's `assess()` says about one call, before anything runs. */
+export interface Assessment {
+  risk_level: RiskLevel
+  action_type: ActionType
+  /** True when a person must approve the call (unless an "Always allow" rule covers it). */
+  needs_approval: boolean
+  /** Plain-language reasons why it needs a person (empty when it does not). */
+  reasons: string[]
+  /** Real paths the call touches that lie outside the workspace. */
+  outside_workspace: string[]
+  /** sudo, su, pkexec, doas: needs a person every time and, for sudo, a password. */
+  privileged: boolean
+  /**
+   * The keys an "Always allow" rule is made of, one per part of the call (for shell: the
+   * program plus its subcommand, e.g. `git status`; for paths: the real directory). The call
+   * is covered when every key is covered. Empty when no rule may ever cover it.
+   */
+  rule_keys: string[]
+}
+
+export interface AssessContext {
+  workspace: string
+}
+
+export interface ToolContext {
+  workspace: string
+  signal: AbortSignal
+  /** Only for a privileged shell call the person approved; never stored or logged. */
+  password?: string
+}
+
+export interface ToolResult {
+  ok: boolean
+  /** Output bounded for events and prompts (head and tail kept). */
+  output: string
+  exit_code?: number | null
+  /** True when sudo refused the password. */
+  password_rejected?: boolean
+}
+
+export interface Tool<Args = Record<string, unknown>> {
+  name: string
+  description: string
+  /** JSON-schema-like description of the arguments, for the planner's tool catalog. */
+  parameters: Record<string, unknown>
+  schema: z.ZodType<Args>
+  assess(args: Args, ctx: AssessContext): Promise<Assessment>
+  run(args: Args, ctx: ToolContext): Promise<ToolResult>
+}

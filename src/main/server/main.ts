@@ -1,0 +1,76 @@
+/**
+ * `npm run serve -- --port <n>`: Duck's whole core behind the local API, with plain Node.
+ */
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { readEnvConfig } from '../core/config/env'
+import { defaultUserDataDir } from '../core/config/paths'
+import { DuckService } from '../core/service'
+import { listen } from './listen'
+
+function fail(message: string): never {
+  process.stderr.write(`duck: ${message}\n`)
+  process.exit(2)
+}
+
+async function main(): Promise<void> {
+  let port = 8787
+  try {
+    const { values } = parseArgs({
+      options: { port: { type: 'string', short: 'p' }, help: { type: 'boolean', short: 'h' } },
+      strict: true
+    })
+    if (values.help) {
+      process.stdout.write('Usage: npm run serve -- --port <n>   (0 picks a free port)\n')
+      return
+    }
+    if (values.port !== undefined) {
+      if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
+        fail(`--port must be a number from 0 to 65535, not "${values.port}".`)
+      }
+      port = Number(values.port)
+    }
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error))
+  }
+
+  const userDataDir = process.env.DUCK_DATA_DIR?.trim() || defaultUserDataDir()
+  let service: DuckService
+  try {
+    service = new DuckService({ env: readEnvConfig(userDataDir), userDataDir })
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error))
+  }
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
+  const env = service.env
+  let server
+  try {
+    server = await listen({ service, port, rendererDir, ...(env.apiToken ? { token: env.apiToken } : {}) })
+  } catch (error) {
+    await service.close()
+    fail(`could not listen on 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  process.stdout.write(`Duck listening on ${server.url}\n`)
+  if (!env.apiToken) {
+    process.stderr.write(`Open ${server.url}/?token=${server.token} in a browser to use Duck.\n`)
+  }
+
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    process.stderr.write(`duck: ${signal} received, stopping\n`)
+    void server
+      .close()
+      .then(() => service.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        process.stderr.write(`duck: error while stopping: ${String(error)}\n`)
+        process.exit(1)
+      })
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+void main()

@@ -1,0 +1,39 @@
+import type { DuckApi } from '../../../shared/api'
+import { createHttpApi } from './http'
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a browser. */
+    duck?: DuckApi
+  }
+}
+
+const TOKEN_KEY = 'duck.token'
+
+/** Takes `?token=` from the address (then removes it) or the one this tab already had. */
+export function takeToken(): string | null {
+  const url = new URL(window.location.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl)
+    url.searchParams.delete('token')
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash)
+    return fromUrl
+  }
+  return sessionStorage.getItem(TOKEN_KEY)
+}
+
+export type Transport = 'ipc' | 'http'
+
+export interface Bridge {
+  api: DuckApi
+  transport: Transport
+}
+
+/** IPC when the preload exposed `window.duck` (Electron), HTTP + SSE otherwise (browser). */
+export function createBridge(): Bridge | null {
+  if (window.duck) return { api: window.duck, transport: 'ipc' }
+  const token = takeToken()
+  if (!token) return null
+  return { api: createHttpApi(window.location.origin, token), transport: 'http' }
+}

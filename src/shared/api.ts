@@ -1,0 +1,133 @@
+/**
+ * `DuckApi`: the one interface both transports implement — IPC in Electron (preload) and
+ * HTTP + SSE against the headless server (browser, tests, scripts). Grouped by domain.
+ */
+import type {
+  ApprovalResult,
+  ApprovalRule,
+  AuditRecord,
+  CancelResult,
+  ConversationDetail,
+  ConversationSummary,
+  ErrorCode,
+  ExperienceRecord,
+  Health,
+  MemoryResults,
+  ModelList,
+  PendingApproval,
+  Settings,
+  SkillInfo,
+  TaskEventRecord,
+  TaskInfo
+} from './dto'
+import type { DoneEvent, StreamEvent } from './events'
+import type {
+  ApprovalDecision,
+  AuditQuery,
+  ChatRequest,
+  ContinueRequest,
+  ExperienceQuery,
+  ForgetMemory,
+  ListConversationsQuery,
+  MemoryQuery,
+  PasswordRequest,
+  SettingsUpdate
+} from './schemas'
+
+export type EventListener = (event: StreamEvent) => void
+export type Unsubscribe = () => void
+
+export interface StreamOptions {
+  /** Aborts the transport; the task itself is stopped with `tasks.cancel`. */
+  signal?: AbortSignal
+}
+
+export interface DuckApi {
+  system: {
+    health(): Promise<Health>
+  }
+  chat: {
+    /** Starts a task and delivers its events until `done`, which it resolves with. */
+    send(request: ChatRequest, onEvent: EventListener, options?: StreamOptions): Promise<DoneEvent>
+  }
+  tasks: {
+    get(taskId: string): Promise<TaskInfo>
+    events(taskId: string): Promise<TaskEventRecord[]>
+    continue(
+      taskId: string,
+      request: ContinueRequest,
+      onEvent: EventListener,
+      options?: StreamOptions
+    ): Promise<DoneEvent>
+    password(
+      taskId: string,
+      request: PasswordRequest,
+      onEvent: EventListener,
+      options?: StreamOptions
+    ): Promise<DoneEvent>
+    cancel(taskId: string): Promise<CancelResult>
+  }
+  approvals: {
+    pending(): Promise<PendingApproval[]>
+    decide(approvalId: string, decision: ApprovalDecision): Promise<ApprovalResult>
+    rules(): Promise<ApprovalRule[]>
+    deleteRule(ruleId: string): Promise<void>
+  }
+  conversations: {
+    list(query?: ListConversationsQuery): Promise<ConversationSummary[]>
+    get(conversationId: string): Promise<ConversationDetail>
+    rename(conversationId: string, title: string): Promise<ConversationSummary>
+    delete(conversationId: string): Promise<void>
+  }
+  audit: {
+    commands(query?: AuditQuery): Promise<AuditRecord[]>
+  }
+  memory: {
+    list(query?: MemoryQuery): Promise<MemoryResults>
+    delete(memoryId: string): Promise<void>
+    forget(request: ForgetMemory): Promise<{ deleted: number }>
+    experience(query?: ExperienceQuery): Promise<ExperienceRecord[]>
+  }
+  skills: {
+    list(): Promise<SkillInfo[]>
+  }
+  settings: {
+    get(): Promise<Settings>
+    update(update: SettingsUpdate): Promise<Settings>
+    models(): Promise<ModelList>
+  }
+}
+
+/** An error any DuckApi call may reject with; the same codes as the HTTP error body. */
+export class DuckApiError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+
+  constructor(code: ErrorCode, message: string, status = statusForCode(code)) {
+    super(message)
+    this.name = 'DuckApiError'
+    this.code = code
+    this.status = status
+  }
+}
+
+export function statusForCode(code: ErrorCode): number {
+  switch (code) {
+    case 'invalid_input':
+      return 400
+    case 'unauthorized':
+      return 401
+    case 'forbidden':
+      return 403
+    case 'not_found':
+      return 404
+    case 'conflict':
+      return 409
+    case 'payload_too_large':
+      return 413
+    case 'model_unavailable':
+      return 502
+    case 'internal':
+      return 500
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The event contract: every change the UI sees during a task is one `DuckEvent`.
+ * Field names are snake_case on the wire (see docs/architecture.md and the API contract).
+ */
+
+export const RISK_LEVELS = ['none', 'low', 'medium', 'high'] as const
+export type RiskLevel = (typeof RISK_LEVELS)[number]
+
+export const ACTION_TYPES = [
+  'system_info',
+  'package_check',
+  'file_read',
+  'file_write',
+  'network',
+  'process',
+  'package_install',
+  'privileged',
+  'unknown'
+] as const
+export type ActionType = (typeof ACTION_TYPES)[number]
+
+export const RUNTIME_STAGES = [
+  'planning',
+  'running_tool',
+  'waiting_for_approval',
+  'waiting_for_password',
+  'thinking'
+] as const
+export type RuntimeStage = (typeof RUNTIME_STAGES)[number]
+
+export const TASK_STATUSES = [
+  'running',
+  'waiting_for_approval',
+  'waiting_for_password',
+  'completed',
+  'failed',
+  'cancelled'
+] as const
+export type TaskStatus = (typeof TASK_STATUSES)[number]
+
+/** Where a stream leaves its task: every status but `running`. */
+export type DoneStatus = Exclude<TaskStatus, 'running'>
+
+export interface GenerationStats {
+  output_tokens: number
+  ttft_ms: number | null
+  duration_ms: number
+  min_tokens_per_second: number | null
+  avg_tokens_per_second: number | null
+  max_tokens_per_second: number | null
+}
+
+export interface EventBase {
+  task_id: string
+  conversation_id: string
+  seq: number
+}
+
+export interface RuntimeStatusEvent extends EventBase {
+  type: 'runtime_status'
+  stage: RuntimeStage
+  /** The tool being run when stage is `running_tool`. */
+  tool?: string
+}
+export interface ReasoningDeltaEvent extends EventBase {
+  type: 'reasoning_delta'
+  delta: string
+}
+export interface ContentDeltaEvent extends EventBase {
+  type: 'content_delta'
+  delta: string
+}
+export interface ToolCallStartedEvent extends EventBase {
+  type: 'tool_call_started'
+  call_id: string
+  tool: string
+  args: Record<string, unknown>
+  reason: string
+  risk_level: RiskLevel
+  action_type: ActionType
+}
+export interface ToolCallFinishedEvent extends EventBase {
+  type: 'tool_call_finished'
+  call_id: string
+  tool: string
+  ok: boolean
+  output: string
+  exit_code?: number | null
+  duration_ms: number
+}
+export interface ToolApprovalRequestedEvent extends EventBase {
+  type: 'tool_approval_requested'
+  approval_id: string
+  tool: string
+  args: Record<string, unknown>
+  reason: string
+  risk_level: RiskLevel
+  action_type: ActionType
+  outside_workspace: string[]
+  /** The rule "Always allow" would create, or null where none may be created (sudo). */
+  rule_preview: string | null
+  status: 'waiting_for_approval'
+}
+export interface ToolPasswordRequestedEvent extends EventBase {
+  type: 'tool_password_requested'
+  approval_id: string
+  tool: string
+  command: string
+  /** Tries left before the task gives up; 3 on the first request. */
+  attempts_left: number
+  /** Set after a wrong password. */
+  error?: string
+  status: 'waiting_for_password'
+}
+export interface ErrorEvent extends EventBase {
+  type: 'error'
+  code: string
+  message: string
+}
+export interface DoneEvent extends EventBase {
+  type: 'done'
+  status: DoneStatus
+  generation_stats: GenerationStats
+}
+
+/** Events that only the persisted log holds (post-task and audit). */
+export interface MemoryPolicyDecisionEvent extends EventBase {
+  type: 'memory_policy_decision'
+  should_store: boolean
+  memory_type: string
+  summary: string
+  importance: number
+  scope: 'workspace' | 'global'
+}
+export interface MemoryStoredEvent extends EventBase {
+  type: 'memory_stored'
+  memory_id: string
+  merged: boolean
+}
+export interface ReflectionCompletedEvent extends EventBase {
+  type: 'reflection_completed'
+  experience_id: string
+  lesson: string
+}
+export interface PostTaskFailedEvent extends EventBase {
+  type: 'memory_policy_failed' | 'memory_store_failed' | 'reflection_failed'
+  message: string
+}
+export interface CommandAuditEvent extends EventBase {
+  type: 'command_audit'
+  audit_id: string
+  command: string
+  risk_level: RiskLevel
+  action_type: ActionType
+  approved: boolean
+  decision: AuditDecision
+  exit_code: number | null
+  workspace: string
+}
+
+export const AUDIT_DECISIONS = [
+  'auto_allowed',
+  'allowed_once',
+  'allowed_always',
+  'denied',
+  'pending'
+] as const
+export type AuditDecision = (typeof AUDIT_DECISIONS)[number]
+
+/** Events a task stream carries. */
+export type StreamEvent =
+  | RuntimeStatusEvent
+  | ReasoningDeltaEvent
+  | ContentDeltaEvent
+  | ToolCallStartedEvent
+  | ToolCallFinishedEvent
+  | ToolApprovalRequestedEvent
+  | ToolPasswordRequestedEvent
+  | ErrorEvent
+  | DoneEvent
+
+export type DuckEvent =
+  | StreamEvent
+  | MemoryPolicyDecisionEvent
+  | MemoryStoredEvent
+  | ReflectionCompletedEvent
+  | PostTaskFailedEvent
+  | CommandAuditEvent
+
+export type DuckEventType = DuckEvent['type']
+
+/** Distributes Omit over a union, so each member keeps its own fields. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** An event before the bus stamps it with ids and a sequence number. */
+export type EventDraft = DistributiveOmit<StreamEvent, keyof EventBase>
+export type PersistedDraft = DistributiveOmit<DuckEvent, keyof EventBase>

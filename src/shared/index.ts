@@ -1,0 +1,4 @@
+export * from './api'
+export * from './dto'
+export * from './events'
+export * from './schemas'

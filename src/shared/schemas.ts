@@ -1,0 +1,157 @@
+/**
+ * Zod schemas for every input that crosses a process boundary. Both transports (HTTP and IPC)
+ * parse with these, so a bad payload gets the same clear error everywhere.
+ */
+import { z } from 'zod'
+import { RISK_LEVELS } from './events'
+
+export const MESSAGE_MAX_CHARS = 100_000
+
+export const ReasoningModeSchema = z.enum(['on', 'off', 'auto'])
+export type ReasoningMode = z.infer<typeof ReasoningModeSchema>
+
+const idSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'is too long')
+  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"')
+
+export const IdSchema = idSchema
+
+export const ChatRequestSchema = z.strictObject({
+  message: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS} characters`),
+  workspace: z.string().min(1, 'must not be empty').max(4096, 'is too long'),
+  conversation_id: idSchema.optional(),
+  reasoning: ReasoningModeSchema.optional(),
+  debug: z.boolean().optional()
+})
+export type ChatRequest = z.infer<typeof ChatRequestSchema>
+
+export const ContinueRequestSchema = z.strictObject({
+  approval_id: idSchema
+})
+export type ContinueRequest = z.infer<typeof ContinueRequestSchema>
+
+export const PasswordRequestSchema = z.strictObject({
+  approval_id: idSchema,
+  password: z.string().min(1, 'must not be empty').max(1024, 'is too long')
+})
+export type PasswordRequest = z.infer<typeof PasswordRequestSchema>
+
+export const ApprovalDecisionSchema = z.enum(['allow_once', 'allow_always', 'deny'])
+export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>
+
+const limitSchema = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(1000, 'must be at most 1000')
+
+export const ListConversationsQuerySchema = z.strictObject({
+  q: z.string().max(500).optional(),
+  limit: limitSchema.optional()
+})
+export type ListConversationsQuery = z.infer<typeof ListConversationsQuerySchema>
+
+export const RenameConversationSchema = z.strictObject({
+  title: z.string().trim().min(1, 'must not be empty').max(200, 'is too long')
+})
+export type RenameConversation = z.infer<typeof RenameConversationSchema>
+
+export const MemoryQuerySchema = z.strictObject({
+  workspace: z.string().max(4096).optional(),
+  q: z.string().max(500).optional(),
+  limit: limitSchema.optional()
+})
+export type MemoryQuery = z.infer<typeof MemoryQuerySchema>
+
+export const ForgetMemorySchema = z.strictObject({
+  /** A workspace path forgets that workspace; omitted forgets everything. */
+  workspace: z.string().min(1).max(4096).optional()
+})
+export type ForgetMemory = z.infer<typeof ForgetMemorySchema>
+
+export const ExperienceQuerySchema = z.strictObject({
+  q: z.string().max(500).optional(),
+  limit: limitSchema.optional()
+})
+export type ExperienceQuery = z.infer<typeof ExperienceQuerySchema>
+
+export const AuditQuerySchema = z.strictObject({
+  limit: limitSchema.optional()
+})
+export type AuditQuery = z.infer<typeof AuditQuerySchema>
+
+export const ROLES = ['action', 'thinker', 'memory_policy', 'critic'] as const
+export type ModelRole = (typeof ROLES)[number]
+
+const modelNameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'is too long')
+
+export const SettingsUpdateSchema = z.strictObject({
+  model_base_url: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((value) => {
+      try {
+        const url = new URL(value)
+        return url.protocol === 'http:' || url.protocol === 'https:'
+      } catch {
+        return false
+      }
+    }, 'must be an http:// or https:// URL')
+    .optional(),
+  models: z
+    .strictObject({
+      action: modelNameSchema.optional(),
+      thinker: modelNameSchema.optional(),
+      memory_policy: modelNameSchema.optional(),
+      critic: modelNameSchema.optional()
+    })
+    .optional(),
+  /** A new API key; an empty string removes the stored one. */
+  model_api_key: z.string().max(4096).optional(),
+  default_reasoning: ReasoningModeSchema.optional(),
+  memory_enabled: z.boolean().optional(),
+  reflection_enabled: z.boolean().optional()
+})
+export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>
+
+/** What the planner must return (the `action` role). */
+export const ActionDirectiveSchema = z.object({
+  kind: z.literal('action_directive'),
+  intent: z.string().max(2000),
+  risk_level: z.enum(RISK_LEVELS),
+  actions: z
+    .array(
+      z.object({
+        tool: z.string().min(1).max(100),
+        args: z.record(z.string(), z.unknown()),
+        reason: z.string().max(2000).default('')
+      })
+    )
+    .max(16)
+})
+export type ActionDirective = z.infer<typeof ActionDirectiveSchema>
+
+/** What the memory policy must return (the `memory_policy` role). */
+export const MemoryDecisionSchema = z.object({
+  should_store: z.boolean(),
+  memory_type: z.string().max(100).default('fact'),
+  summary: z.string().max(2000).default(''),
+  importance: z.number().min(0).max(1).default(0.5),
+  scope: z.enum(['workspace', 'global']).default('workspace'),
+  metadata: z.record(z.string(), z.unknown()).default({})
+})
+export type MemoryDecision = z.infer<typeof MemoryDecisionSchema>
+
+/** Turns a zod error into one clear sentence naming the field. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0]
+  if (!issue) return 'invalid input'
+  const field = issue.path.length > 0 ? issue.path.join('.') : 'body'
+  return `${field}: ${issue.message}`
+}
