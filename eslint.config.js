@@ -76,5 +76,10 @@ export default tseslint.config(
       ],
       'no-restricted-globals': ['error', 'process', 'require', '__dirname', 'Buffer']
     }
+  },
+  // Playwright fixtures take their dependencies by destructuring, `{}` included.
+  {
+    files: ['e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' }
   }
 )
