@@ -1,41 +1,366 @@
-import type { Health } from '../../shared/dto'
-import { closeDatabase, openDatabase, type Db } from './store/database'
-import { DUCK_VERSION } from './version'
+import { realpathSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { DuckApiError } from '../../shared/api'
+import type {
+  ApprovalResult,
+  ApprovalRule,
+  AuditRecord,
+  CancelResult,
+  ConversationDetail,
+  ConversationSummary,
+  Health,
+  ModelList,
+  PendingApproval,
+  Settings,
+  TaskEventRecord,
+  TaskInfo
+} from '../../shared/dto'
+import type { DoneEvent } from '../../shared/events'
+import {
+  ApprovalDecisionSchema,
+  AuditQuerySchema,
+  ChatRequestSchema,
+  ContinueRequestSchema,
+  IdSchema,
+  ListConversationsQuerySchema,
+  PasswordRequestSchema,
+  RenameConversationSchema,
+  SettingsUpdateSchema,
+  describeZodError
+} from '../../shared/schemas'
+import type { z } from 'zod'
+import type { StreamListener } from './agent/emitter'
+import type { PromptContext } from './agent/prompts'
+import { TaskRunner } from './agent/runner'
 import type { EnvConfig } from './config/env'
+import { MODEL_API_KEY_ACCOUNT, MemorySecretStore, type SecretStore } from './config/secrets'
+import { effectiveSettings, saveSettings, toSettingsDto } from './config/settings'
+import { isModelError } from './model/errors'
+import { ModelClient } from './model/model-client'
+import { describeRule } from './policy/rules'
+import * as approvalsRepo from './store/approvals-repo'
+import * as auditRepo from './store/audit-repo'
+import * as conversations from './store/conversations-repo'
+import { closeDatabase, openDatabase, type Db } from './store/database'
+import * as tasks from './store/tasks-repo'
+import { ToolRegistry, type ToolOptions } from './tools/registry'
+import { DUCK_VERSION } from './version'
 
 export interface DuckServiceOptions {
   env: EnvConfig
   userDataDir: string
   /** A better-sqlite3 binding for the running runtime (Electron). */
   nativeBinding?: string
+  /** Where the model API key is kept (the OS keychain in the app). Default: memory. */
+  secrets?: SecretStore
+  tools?: ToolOptions
+  /** Model client timeouts (tests shorten them). */
+  modelTimeouts?: { timeoutMs?: number; idleTimeoutMs?: number; firstChunkTimeoutMs?: number }
+  maxRounds?: number
+}
+
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {})
+  if (!parsed.success) throw new DuckApiError('invalid_input', describeZodError(parsed.error))
+  return parsed.data
+}
+
+function parseId(value: unknown, what: string): string {
+  const parsed = IdSchema.safeParse(value)
+  if (!parsed.success) throw new DuckApiError('not_found', `No ${what} ${String(value).slice(0, 80)}.`)
+  return parsed.data
+}
+
+/** Resolves a workspace the user named to the real path of an existing folder. */
+export function resolveWorkspace(input: string): string {
+  const expanded = input === '~' ? homedir() : input.startsWith('~/') ? join(homedir(), input.slice(2)) : input
+  const absolute = isAbsolute(expanded) ? expanded : resolve(expanded)
+  let real: string
+  try {
+    real = realpathSync(absolute)
+  } catch {
+    throw new DuckApiError('invalid_input', `workspace: the folder ${input} does not exist.`)
+  }
+  if (!statSync(real).isDirectory()) throw new DuckApiError('invalid_input', `workspace: ${input} is not a folder.`)
+  return real
 }
 
 /**
  * The one façade over Duck's core. The HTTP routes and the IPC handlers are thin adapters
- * over this class; a feature is added here once and both transports get it.
+ * over this class; a feature is added here once and both transports get it. Every method
+ * validates its input with the shared schemas.
  */
 export class DuckService {
   readonly db: Db
   readonly env: EnvConfig
   readonly userDataDir: string
+  readonly secrets: SecretStore
+  readonly runner: TaskRunner
+  private readonly tools: ToolRegistry
+  private client: { key: string; client: ModelClient } | null = null
   private closed = false
+  /** Extra prompt context providers (memory, lessons, skills). */
+  private contextProviders: ((input: { workspace: string; request: string; taskId: string }) => Promise<string[]>)[] = []
+  private completedHooks: ((taskId: string) => void)[] = []
 
-  constructor(options: DuckServiceOptions) {
+  constructor(private readonly options: DuckServiceOptions) {
     this.env = options.env
     this.userDataDir = options.userDataDir
-    this.db = openDatabase(
-      options.env.dbPath,
-      options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
-    )
+    this.secrets = options.secrets ?? new MemorySecretStore()
+    this.db = openDatabase(options.env.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    this.tools = new ToolRegistry(options.tools ?? {})
+    this.runner = new TaskRunner({
+      db: this.db,
+      tools: this.tools,
+      model: () => this.modelClient(),
+      ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}),
+      context: (input) => this.promptContext(input),
+      onCompleted: (taskId) => {
+        for (const hook of this.completedHooks) hook(taskId)
+      }
+    })
+    this.runner.recoverInterrupted()
   }
 
   health(): Health {
     return { status: 'ok', version: DUCK_VERSION }
   }
 
+  // -- extension points for memory, reflection and skills --------------------------------
+
+  addContextProvider(provider: (input: { workspace: string; request: string; taskId: string }) => Promise<string[]>): void {
+    this.contextProviders.push(provider)
+  }
+
+  onTaskCompleted(hook: (taskId: string) => void): void {
+    this.completedHooks.push(hook)
+  }
+
+  private async promptContext(input: { workspace: string; request: string; taskId: string }): Promise<PromptContext> {
+    const reference: string[] = []
+    for (const provider of this.contextProviders) reference.push(...(await provider(input)))
+    return { reference }
+  }
+
+  // -- model -----------------------------------------------------------------------------
+
+  async apiKey(): Promise<string | null> {
+    if (this.env.modelApiKey) return this.env.modelApiKey
+    try {
+      return await this.secrets.get(MODEL_API_KEY_ACCOUNT)
+    } catch {
+      return null
+    }
+  }
+
+  async modelClient(): Promise<ModelClient> {
+    const settings = effectiveSettings(this.db, this.env)
+    const apiKey = await this.apiKey()
+    const key = JSON.stringify([settings.modelBaseUrl, settings.models, apiKey])
+    if (this.client?.key !== key) {
+      this.client = {
+        key,
+        client: new ModelClient({
+          baseURL: settings.modelBaseUrl,
+          ...(apiKey ? { apiKey } : {}),
+          models: settings.models,
+          ...this.options.modelTimeouts
+        })
+      }
+    }
+    return this.client.client
+  }
+
+  // -- tasks -----------------------------------------------------------------------------
+
+  async chat(input: unknown, listener: StreamListener): Promise<DoneEvent> {
+    const request = parseInput(ChatRequestSchema, input)
+    const workspace = resolveWorkspace(request.workspace)
+    const settings = effectiveSettings(this.db, this.env)
+    return this.runner.start(
+      {
+        message: request.message,
+        workspace,
+        ...(request.conversation_id ? { conversationId: request.conversation_id } : {}),
+        options: { reasoning: request.reasoning ?? settings.defaultReasoning, debug: request.debug ?? false }
+      },
+      listener
+    )
+  }
+
+  async continueTask(taskId: unknown, input: unknown, listener: StreamListener): Promise<DoneEvent> {
+    const id = parseId(taskId, 'task')
+    const request = parseInput(ContinueRequestSchema, input)
+    return this.runner.continueAfterApproval(id, request.approval_id, listener)
+  }
+
+  async submitPassword(taskId: unknown, input: unknown, listener: StreamListener): Promise<DoneEvent> {
+    const id = parseId(taskId, 'task')
+    const request = parseInput(PasswordRequestSchema, input)
+    return this.runner.submitPassword(id, request.approval_id, request.password, listener)
+  }
+
+  /** Checks a task stream can start before the transport commits to a 200 stream. */
+  checkStreamable(kind: 'continue' | 'password', taskId: unknown, input: unknown): void {
+    const id = parseId(taskId, 'task')
+    const request = parseInput(kind === 'continue' ? ContinueRequestSchema : PasswordRequestSchema, input)
+    const task = tasks.taskInfo(this.db, id)
+    if (!task) throw new DuckApiError('not_found', `No task ${id}.`)
+    const approval = approvalsRepo.getApproval(this.db, request.approval_id)
+    if (!approval || approval.taskId !== id) throw new DuckApiError('not_found', `No approval ${request.approval_id} for task ${id}.`)
+    if (this.runner.isLive(id)) throw new DuckApiError('conflict', `Task ${id} is already running.`)
+    if (kind === 'continue') {
+      if (task.status !== 'waiting_for_approval') throw new DuckApiError('conflict', `Task ${id} is not waiting for an approval (it is ${task.status}).`)
+      if (approval.status === 'pending') throw new DuckApiError('conflict', 'That approval is still pending: allow or deny it first.')
+    } else if (task.status !== 'waiting_for_password' || approval.status !== 'password_pending') {
+      throw new DuckApiError('conflict', `Task ${id} is not waiting for a password for that approval.`)
+    }
+  }
+
+  checkChat(input: unknown): void {
+    const request = parseInput(ChatRequestSchema, input)
+    resolveWorkspace(request.workspace)
+    if (request.conversation_id && !conversations.getConversationRow(this.db, request.conversation_id)) {
+      throw new DuckApiError('not_found', `No conversation ${request.conversation_id}.`)
+    }
+  }
+
+  cancelTask(taskId: unknown): CancelResult {
+    const id = parseId(taskId, 'task')
+    const result = this.runner.cancel(id)
+    return { task_id: result.task_id, status: result.status }
+  }
+
+  getTask(taskId: unknown): TaskInfo {
+    const id = parseId(taskId, 'task')
+    const info = tasks.taskInfo(this.db, id)
+    if (!info) throw new DuckApiError('not_found', `No task ${id}.`)
+    return info
+  }
+
+  taskEvents(taskId: unknown): TaskEventRecord[] {
+    const info = this.getTask(taskId)
+    return tasks.listEvents(this.db, info.task_id)
+  }
+
+  // -- approvals -------------------------------------------------------------------------
+
+  pendingApprovals(): PendingApproval[] {
+    return approvalsRepo.listPending(this.db, (a, workspace) =>
+      a.privileged || a.ruleKeys.length === 0 ? null : describeRule(a.tool, a.ruleKeys, workspace)
+    )
+  }
+
+  decideApproval(approvalId: unknown, decision: unknown): ApprovalResult {
+    const id = parseId(approvalId, 'approval')
+    const choice = parseInput(ApprovalDecisionSchema, decision)
+    const approval = approvalsRepo.getApproval(this.db, id)
+    if (!approval) throw new DuckApiError('not_found', `No approval ${id}.`)
+    if (approval.status !== 'pending') {
+      throw new DuckApiError('conflict', `That approval was already decided (${approval.status}).`)
+    }
+    if (choice === 'allow_always' && (approval.privileged || approval.ruleKeys.length === 0)) {
+      throw new DuckApiError(
+        'conflict',
+        approval.privileged
+          ? 'Privileged commands (sudo, su, pkexec, doas) can never be always allowed; allow once instead.'
+          : 'This call cannot be covered by a rule; allow it once instead.'
+      )
+    }
+    const status = choice === 'allow_once' ? 'allowed_once' : choice === 'allow_always' ? 'allowed_always' : 'denied'
+    const task = tasks.taskInfo(this.db, approval.taskId)
+    this.db.transaction(() => {
+      approvalsRepo.setApprovalStatus(this.db, id, status)
+      if (status === 'allowed_always' && task) {
+        for (const key of approval.ruleKeys) {
+          approvalsRepo.insertRule(this.db, { id: `rule_${crypto.randomUUID()}`, tool: approval.tool, pattern: key, workspace: task.workspace })
+        }
+      }
+      if (approval.auditId) {
+        auditRepo.updateAudit(this.db, approval.auditId, { approved: status !== 'denied', decision: status })
+      }
+    })()
+    return { approval_id: id, status }
+  }
+
+  listRules(): ApprovalRule[] {
+    return approvalsRepo.listRules(this.db)
+  }
+
+  deleteRule(ruleId: unknown): void {
+    const id = parseId(ruleId, 'rule')
+    if (!approvalsRepo.deleteRule(this.db, id)) throw new DuckApiError('not_found', `No rule ${id}.`)
+  }
+
+  // -- conversations ---------------------------------------------------------------------
+
+  listConversations(query: unknown): ConversationSummary[] {
+    const q = parseInput(ListConversationsQuerySchema, query)
+    return conversations.listConversations(this.db, q.q?.trim() || undefined, q.limit ?? 100)
+  }
+
+  getConversation(conversationId: unknown): ConversationDetail {
+    const id = parseId(conversationId, 'conversation')
+    const detail = conversations.getConversation(this.db, id)
+    if (!detail) throw new DuckApiError('not_found', `No conversation ${id}.`)
+    return detail
+  }
+
+  renameConversation(conversationId: unknown, input: unknown): ConversationSummary {
+    const id = parseId(conversationId, 'conversation')
+    const { title } = parseInput(RenameConversationSchema, input)
+    if (!conversations.renameConversation(this.db, id, title)) throw new DuckApiError('not_found', `No conversation ${id}.`)
+    return conversations.getConversationRow(this.db, id) as ConversationSummary
+  }
+
+  deleteConversation(conversationId: unknown): void {
+    const id = parseId(conversationId, 'conversation')
+    const live = (this.db.prepare('SELECT id FROM tasks WHERE conversation_id = ?').all(id) as { id: string }[]).some((t) =>
+      this.runner.isLive(t.id)
+    )
+    if (live) throw new DuckApiError('conflict', 'A task in this conversation is still running; stop it first.')
+    if (!conversations.deleteConversation(this.db, id)) throw new DuckApiError('not_found', `No conversation ${id}.`)
+  }
+
+  // -- audit -----------------------------------------------------------------------------
+
+  auditCommands(query: unknown): AuditRecord[] {
+    const q = parseInput(AuditQuerySchema, query)
+    return auditRepo.listAudit(this.db, q.limit ?? 200)
+  }
+
+  // -- settings --------------------------------------------------------------------------
+
+  async getSettings(): Promise<Settings> {
+    return toSettingsDto(effectiveSettings(this.db, this.env), (await this.apiKey()) !== null)
+  }
+
+  async updateSettings(input: unknown): Promise<Settings> {
+    const update = parseInput(SettingsUpdateSchema, input)
+    saveSettings(this.db, update)
+    if (update.model_api_key !== undefined) {
+      if (update.model_api_key === '') await this.secrets.delete(MODEL_API_KEY_ACCOUNT)
+      else await this.secrets.set(MODEL_API_KEY_ACCOUNT, update.model_api_key)
+    }
+    return this.getSettings()
+  }
+
+  async listModels(): Promise<ModelList> {
+    const client = await this.modelClient()
+    try {
+      const models = await client.listModels(AbortSignal.timeout(10_000))
+      return { base_url: client.baseURL, models }
+    } catch (error) {
+      const message = isModelError(error) ? error.message : `The model server at ${client.host} could not be reached.`
+      throw new DuckApiError('model_unavailable', message)
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.runner.abortAll()
     closeDatabase(this.db)
   }
 }

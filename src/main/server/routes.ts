@@ -1,7 +1,85 @@
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import { DuckApiError } from '../../shared/api'
+import type { StreamEvent } from '../../shared/events'
 import type { DuckService } from '../core/service'
+import { toErrorResponse } from './errors'
 
-/** Every /v1 route: parse with the shared schemas, call the service, answer JSON. */
+async function jsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text()
+  if (text.trim() === '') return {}
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new DuckApiError('invalid_input', 'body: must be a JSON object.')
+  }
+}
+
+function query(c: Context): Record<string, string> {
+  return c.req.query()
+}
+
+/**
+ * Answers a task stream as `text/event-stream`: `event: <type>` and a JSON `data` line that
+ * starts with task_id, conversation_id and seq. Input problems are answered before the stream
+ * starts, as ordinary JSON errors.
+ */
+function taskStream(c: Context, run: (listener: (event: StreamEvent) => void) => Promise<unknown>): Response {
+  return streamSSE(c, async (stream) => {
+    let queue = Promise.resolve()
+    const listener = (event: StreamEvent): void => {
+      const { type, ...data } = event
+      queue = queue.then(() => stream.writeSSE({ event: type, data: JSON.stringify(data) })).catch(() => undefined)
+    }
+    await run(listener)
+    await queue
+  })
+}
+
+/** Every /v1 route: the service validates and does the work; routes only translate. */
 export function registerRoutes(app: Hono, service: DuckService): void {
   app.get('/v1/health', (c) => c.json(service.health()))
+
+  app.post('/v1/chat/stream', async (c) => {
+    const body = await jsonBody(c)
+    service.checkChat(body)
+    return taskStream(c, (listener) => service.chat(body, listener))
+  })
+  app.post('/v1/tasks/:id/continue/stream', async (c) => {
+    const body = await jsonBody(c)
+    service.checkStreamable('continue', c.req.param('id'), body)
+    return taskStream(c, (listener) => service.continueTask(c.req.param('id'), body, listener))
+  })
+  app.post('/v1/tasks/:id/password/stream', async (c) => {
+    const body = await jsonBody(c)
+    service.checkStreamable('password', c.req.param('id'), body)
+    return taskStream(c, (listener) => service.submitPassword(c.req.param('id'), body, listener))
+  })
+  app.post('/v1/tasks/:id/cancel', (c) => c.json(service.cancelTask(c.req.param('id'))))
+  app.get('/v1/tasks/:id', (c) => c.json(service.getTask(c.req.param('id'))))
+  app.get('/v1/tasks/:id/events', (c) => c.json(service.taskEvents(c.req.param('id'))))
+
+  app.get('/v1/approvals/pending', (c) => c.json(service.pendingApprovals()))
+  app.get('/v1/approvals/rules', (c) => c.json(service.listRules()))
+  app.delete('/v1/approvals/rules/:id', (c) => {
+    service.deleteRule(c.req.param('id'))
+    return c.body(null, 204)
+  })
+  app.post('/v1/approvals/:id/:decision', (c) => c.json(service.decideApproval(c.req.param('id'), c.req.param('decision'))))
+
+  app.get('/v1/conversations', (c) => c.json(service.listConversations(query(c))))
+  app.get('/v1/conversations/:id', (c) => c.json(service.getConversation(c.req.param('id'))))
+  app.patch('/v1/conversations/:id', async (c) => c.json(service.renameConversation(c.req.param('id'), await jsonBody(c))))
+  app.delete('/v1/conversations/:id', (c) => {
+    service.deleteConversation(c.req.param('id'))
+    return c.body(null, 204)
+  })
+
+  app.get('/v1/audit/commands', (c) => c.json(service.auditCommands(query(c))))
+
+  app.get('/v1/settings', async (c) => c.json(await service.getSettings()))
+  app.put('/v1/settings', async (c) => c.json(await service.updateSettings(await jsonBody(c))))
+  app.get('/v1/models', async (c) => c.json(await service.listModels()))
+
+  app.onError((error, c) => toErrorResponse(c, error))
 }

@@ -1,0 +1,599 @@
+/**
+ * The one place Duck talks to a model server: any OpenAI-compatible chat completions API
+ * (llama.cpp, Ollama, LM Studio, vLLM, OpenAI), through the official `openai` SDK.
+ *
+ * What it adds on top of the SDK:
+ *   - per-role model names (`action`, `thinker`, `memory_policy`, `critic`);
+ *   - structured output with a fallback ladder json_schema → json_object → none, remembered
+ *     per client once a rung works;
+ *   - streaming split into reasoning and content (reasoning_content / reasoning fields and
+ *     `<think>` tags), with a watchdog for stalled streams and a hard error for streams that end
+ *     without a finish_reason, so a cut-off answer never looks complete;
+ *   - every failure as a `ModelError` with a code and a sentence a person can act on.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam
+} from 'openai/resources/chat/completions'
+import type { Stream } from 'openai/core/streaming'
+import type { ModelRole, ReasoningMode } from '../../../shared/schemas'
+import { ModelError } from './errors'
+import type { GenerationMeter } from './meter'
+import { splitThink, ThinkTagParser } from './think'
+
+export { ModelError, isModelError, type ModelErrorCode } from './errors'
+export { GenerationMeter } from './meter'
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+export interface ModelClientOptions {
+  /** e.g. http://127.0.0.1:8080/v1 */
+  baseURL: string
+  /** Sent as a bearer token; local servers need none ("not-needed" is sent then). */
+  apiKey?: string
+  models: Record<ModelRole, string>
+  /** Request timeout: until the response starts (the whole answer when not streamed). Default 120 s. */
+  timeoutMs?: number
+  /** Stream watchdog: longest silence between chunks once the answer has started. Default 60 s. */
+  idleTimeoutMs?: number
+  /**
+   * Stream watchdog before the first token: prompt processing on local hardware is silent and
+   * can take long, so it gets its own, longer window. Default: `timeoutMs`.
+   */
+  firstChunkTimeoutMs?: number
+  /** SDK retries for non-streamed requests (streams are never retried). Default 0: the agent decides. */
+  maxRetries?: number
+  fetch?: typeof fetch
+}
+
+export interface ResponseFormatSpec {
+  name: string
+  /** A JSON schema (e.g. from `z.toJSONSchema`). */
+  schema: object
+}
+
+export interface ChatOptions {
+  temperature?: number
+  maxTokens?: number
+  /** Ask for JSON matching this schema (falls back when the server does not support it). */
+  responseFormat?: ResponseFormatSpec
+  /** Default: nothing requested (`auto`). */
+  reasoning?: ReasoningMode
+  signal?: AbortSignal
+}
+
+export interface ChatResult {
+  /** The answer, with any `<think>` block removed. */
+  content: string
+  reasoning: string
+  /** The model name that was asked for. */
+  model: string
+  finishReason: string | null
+  usageCompletionTokens?: number
+}
+
+export interface StreamChatOptions {
+  reasoning?: ReasoningMode
+  temperature?: number
+  maxTokens?: number
+  signal?: AbortSignal
+  /** Driven by the stream: start() when sent, onToken() per delta, recordUsage() at the end. */
+  meter?: GenerationMeter
+}
+
+export interface StreamDelta {
+  type: 'reasoning_delta' | 'content_delta'
+  delta: string
+}
+
+/** The generator's return value (read it with a manual `next()` loop, or use a meter). */
+export interface StreamResult {
+  /** "stop", "length", … — always set: a stream without one throws `model_incomplete`. */
+  finishReason: string
+  model: string
+  usageCompletionTokens?: number
+}
+
+export interface ModelInfo {
+  id: string
+  owned_by?: string
+}
+
+/** How structured output is requested; the client moves down this list on rejection. */
+export type StructuredMode = 'json_schema' | 'json_object' | 'none'
+
+const DEFAULT_TIMEOUT_MS = 120_000
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000
+
+/**
+ * The request fields for a reasoning toggle:
+ *
+ *   mode  | OpenAI (api.openai.com)     | other servers (llama.cpp, vLLM, Ollama, LM Studio)
+ *   ------+-----------------------------+----------------------------------------------------------
+ *   auto  | nothing                     | nothing: the server/model default
+ *   on    | reasoning_effort: 'medium'  | chat_template_kwargs.enable_thinking = true (Qwen3-style
+ *         |                             | templates in llama.cpp/vLLM/SGLang) + reasoning_effort:
+ *         |                             | 'medium' (Ollama, gpt-oss on vLLM/LM Studio)
+ *   off   | nothing (no portable "off") | chat_template_kwargs.enable_thinking = false
+ *
+ * OpenAI itself rejects unknown parameters (chat_template_kwargs), hence its own column. `off`
+ * only stops asking: reasoning a server sends anyway is still passed through (its choice).
+ * A server that rejects these fields with 400/422 is asked again without them, and this client
+ * stops sending them.
+ */
+export function reasoningRequestParams(mode: ReasoningMode | undefined, baseURL: string): Record<string, unknown> {
+  if (mode === undefined || mode === 'auto') return {}
+  if (isOpenAIHost(baseURL)) return mode === 'on' ? { reasoning_effort: 'medium' } : {}
+  if (mode === 'on') {
+    return { chat_template_kwargs: { enable_thinking: true }, reasoning_effort: 'medium' }
+  }
+  return { chat_template_kwargs: { enable_thinking: false } }
+}
+
+export class ModelClient {
+  readonly baseURL: string
+  /** host[:port] of the server, for messages. */
+  readonly host: string
+  private readonly models: Record<ModelRole, string>
+  private readonly openai: OpenAI
+  private readonly timeoutMs: number
+  private readonly idleTimeoutMs: number
+  private readonly firstChunkTimeoutMs: number
+  private readonly maxRetries: number
+  private formatMode: StructuredMode = 'json_schema'
+  private reasoningParamsRejected = false
+
+  constructor(options: ModelClientOptions) {
+    this.baseURL = options.baseURL
+    this.host = hostOf(options.baseURL)
+    this.models = { ...options.models }
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+    this.firstChunkTimeoutMs = options.firstChunkTimeoutMs ?? this.timeoutMs
+    this.maxRetries = options.maxRetries ?? 0
+    const apiKey = options.apiKey !== undefined && options.apiKey !== '' ? options.apiKey : 'not-needed'
+    this.openai = new OpenAI({
+      baseURL: options.baseURL,
+      apiKey,
+      // Never pick these up from the environment: the settings are the only source.
+      organization: null,
+      project: null,
+      timeout: this.timeoutMs,
+      maxRetries: this.maxRetries,
+      ...(options.fetch !== undefined ? { fetch: options.fetch } : {})
+    })
+  }
+
+  /** The model name configured for a role. */
+  modelFor(role: ModelRole): string {
+    return this.models[role]
+  }
+
+  /** The structured-output mode the next `chat()` with a responseFormat starts from. */
+  get structuredMode(): StructuredMode {
+    return this.formatMode
+  }
+
+  /** A non-streamed completion. */
+  async chat(role: ModelRole, messages: ChatMessage[], opts: ChatOptions = {}): Promise<ChatResult> {
+    const model = this.models[role]
+    const signal = opts.signal
+    if (signal?.aborted) throw cancelledError(signal.reason)
+    const format = opts.responseFormat
+    let mode: StructuredMode | null = format !== undefined ? this.formatMode : null
+    const extras = this.reasoningParamsRejected ? {} : reasoningRequestParams(opts.reasoning, this.baseURL)
+    const hadExtras = Object.keys(extras).length > 0
+    let useExtras = hadExtras
+
+    for (;;) {
+      const params: ChatCompletionCreateParamsNonStreaming & Record<string, unknown> = {
+        model,
+        messages: toSdkMessages(
+          format !== undefined && mode !== 'json_schema' ? withSchemaHint(messages, format) : messages
+        ),
+        stream: false,
+        ...this.sampling(opts),
+        ...(format !== undefined && mode !== null ? responseFormatParam(mode, format) : {}),
+        ...(useExtras ? extras : {})
+      }
+      try {
+        const completion = await this.openai.chat.completions.create(params, {
+          signal: signal ?? null,
+          timeout: this.timeoutMs,
+          maxRetries: this.maxRetries
+        })
+        if (mode !== null) this.formatMode = mode
+        if (hadExtras && !useExtras) this.reasoningParamsRejected = true
+        const choice = completion.choices[0]
+        if (choice === undefined) {
+          throw new ModelError('model_error', `The model server at ${this.host} sent no answer.`)
+        }
+        const message = choice.message as unknown as Record<string, unknown>
+        const raw = typeof message['content'] === 'string' ? message['content'] : ''
+        const split = splitThink(raw)
+        const reasoning = [reasoningField(message), split.reasoning].filter((part) => part !== '').join('\n')
+        const usage = completion.usage?.completion_tokens
+        return {
+          content: split.content,
+          reasoning,
+          model,
+          finishReason: choice.finish_reason ?? null,
+          ...(typeof usage === 'number' ? { usageCompletionTokens: usage } : {})
+        }
+      } catch (error) {
+        if (!(signal?.aborted ?? false) && isRejection(error)) {
+          const blamesReasoning = useExtras && mentions(error, /think|reason|chat_template/i)
+          if (
+            mode !== null &&
+            mode !== 'none' &&
+            !blamesReasoning &&
+            (error.status === 400 || mentions(error, /response_format|json_schema|schema|unsupported/i))
+          ) {
+            mode = mode === 'json_schema' ? 'json_object' : 'none'
+            continue
+          }
+          if (useExtras) {
+            useExtras = false
+            continue
+          }
+        }
+        throw this.toModelError(error, { model, signal })
+      }
+    }
+  }
+
+  /**
+   * A streamed completion as reasoning and content deltas. Throws `ModelError`:
+   * `model_stalled` (watchdog), `model_incomplete` (ended without finish_reason or the
+   * connection broke), `model_unavailable`, `model_error`, `cancelled` (name AbortError).
+   * Breaking out of the loop aborts the request.
+   */
+  async *streamChat(
+    role: ModelRole,
+    messages: ChatMessage[],
+    opts: StreamChatOptions = {}
+  ): AsyncGenerator<StreamDelta, StreamResult, undefined> {
+    const model = this.models[role]
+    const userSignal = opts.signal
+    if (userSignal?.aborted) throw cancelledError(userSignal.reason)
+
+    // Watchdog: aborts the request through `local` and remembers why.
+    const local = new AbortController()
+    const signal = userSignal !== undefined ? AbortSignal.any([userSignal, local.signal]) : local.signal
+    const watch: { stalled: 'first' | 'idle' | null; timer: ReturnType<typeof setTimeout> | undefined } = {
+      stalled: null,
+      timer: undefined
+    }
+    const disarm = (): void => {
+      if (watch.timer !== undefined) clearTimeout(watch.timer)
+      watch.timer = undefined
+    }
+    const arm = (phase: 'first' | 'idle', ms: number): void => {
+      disarm()
+      watch.timer = setTimeout(() => {
+        watch.stalled = phase
+        local.abort(new Error(`model stream stalled (${phase})`))
+      }, ms)
+    }
+
+    const extras = this.reasoningParamsRejected ? {} : reasoningRequestParams(opts.reasoning, this.baseURL)
+    const params: ChatCompletionCreateParamsStreaming & Record<string, unknown> = {
+      model,
+      messages: toSdkMessages(messages),
+      stream: true,
+      stream_options: { include_usage: true },
+      ...this.sampling(opts)
+    }
+    const meter = opts.meter
+    meter?.start()
+    arm('first', this.firstChunkTimeoutMs)
+
+    let stream: Stream<ChatCompletionChunk>
+    try {
+      stream = await this.openStream(params, extras, signal)
+    } catch (error) {
+      disarm()
+      throw this.toModelError(error, { model, signal: userSignal, stalled: watch.stalled })
+    }
+
+    const parser = new ThinkTagParser(opts.reasoning === 'on')
+    let started = false
+    let finishReason: string | null = null
+    let usage: number | undefined
+    try {
+      for await (const chunk of stream) {
+        if (typeof chunk.usage?.completion_tokens === 'number') usage = chunk.usage.completion_tokens
+        const choice = chunk.choices?.[0]
+        if (choice === undefined) {
+          if (started) arm('idle', this.idleTimeoutMs)
+          continue
+        }
+        if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason
+        const delta = (choice.delta ?? {}) as Record<string, unknown>
+        const reasoning = reasoningField(delta)
+        const content = typeof delta['content'] === 'string' ? delta['content'] : ''
+        if (reasoning === '' && content === '') {
+          if (started) arm('idle', this.idleTimeoutMs)
+          continue
+        }
+        started = true
+        meter?.onToken()
+        const parts: StreamDelta[] = []
+        if (reasoning !== '') {
+          parser.noteServerReasoning()
+          parts.push({ type: 'reasoning_delta', delta: reasoning })
+        }
+        if (content !== '') parts.push(...parser.push(content))
+        // The consumer's time is not the server's silence: no watchdog while it holds a delta.
+        disarm()
+        for (const part of parts) yield part
+        arm('idle', this.idleTimeoutMs)
+      }
+    } catch (error) {
+      throw this.toModelError(error, { model, signal: userSignal, stalled: watch.stalled, streaming: true })
+    } finally {
+      disarm()
+    }
+
+    // The SDK ends the iteration quietly when the request is aborted: find out why.
+    if (userSignal?.aborted) throw cancelledError(userSignal.reason)
+    if (watch.stalled !== null) {
+      throw this.toModelError(undefined, { model, stalled: watch.stalled })
+    }
+    if (finishReason === null) {
+      throw new ModelError(
+        'model_incomplete',
+        `The model server at ${this.host} ended the answer before it was finished.`
+      )
+    }
+    for (const part of parser.flush(true)) yield part
+    if (usage !== undefined) meter?.recordUsage(usage)
+    return { finishReason, model, ...(usage !== undefined ? { usageCompletionTokens: usage } : {}) }
+  }
+
+  /** The models the server offers (GET /models). */
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    if (signal?.aborted) throw cancelledError(signal.reason)
+    try {
+      const page = await this.openai.models.list({
+        signal: signal ?? null,
+        timeout: this.timeoutMs,
+        maxRetries: this.maxRetries
+      })
+      const data: unknown = page.data
+      if (!Array.isArray(data)) return []
+      const models: ModelInfo[] = []
+      for (const item of data) {
+        if (!isRecord(item) || typeof item['id'] !== 'string') continue
+        const ownedBy = item['owned_by']
+        models.push(typeof ownedBy === 'string' ? { id: item['id'], owned_by: ownedBy } : { id: item['id'] })
+      }
+      return models
+    } catch (error) {
+      throw this.toModelError(error, { signal })
+    }
+  }
+
+  private async openStream(
+    params: ChatCompletionCreateParamsStreaming & Record<string, unknown>,
+    extras: Record<string, unknown>,
+    signal: AbortSignal
+  ): Promise<Stream<ChatCompletionChunk>> {
+    const options = { signal, timeout: this.timeoutMs, maxRetries: 0 }
+    if (Object.keys(extras).length === 0) {
+      return await this.openai.chat.completions.create(params, options)
+    }
+    try {
+      return await this.openai.chat.completions.create({ ...params, ...extras }, options)
+    } catch (error) {
+      if (signal.aborted || !isRejection(error)) throw error
+      const stream = await this.openai.chat.completions.create(params, options)
+      this.reasoningParamsRejected = true
+      return stream
+    }
+  }
+
+  private sampling(opts: { temperature?: number; maxTokens?: number }): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    if (opts.temperature !== undefined) out['temperature'] = opts.temperature
+    if (opts.maxTokens !== undefined) {
+      // OpenAI's reasoning models refuse max_tokens; local servers know max_tokens best.
+      out[isOpenAIHost(this.baseURL) ? 'max_completion_tokens' : 'max_tokens'] = opts.maxTokens
+    }
+    return out
+  }
+
+  private toModelError(
+    error: unknown,
+    ctx: {
+      model?: string
+      signal?: AbortSignal | undefined
+      stalled?: 'first' | 'idle' | null
+      /** The response had begun: a failure now means a broken connection or a bad chunk. */
+      streaming?: boolean
+    }
+  ): ModelError {
+    const host = this.host
+    if (error instanceof ModelError) return error
+    if (ctx.signal?.aborted) return cancelledError(error)
+    if (ctx.stalled === 'first') {
+      return new ModelError(
+        'model_stalled',
+        `The model server at ${host} did not start answering within ${seconds(this.firstChunkTimeoutMs)}.`,
+        { cause: error }
+      )
+    }
+    if (ctx.stalled === 'idle') {
+      return new ModelError(
+        'model_stalled',
+        `The model server at ${host} stopped sending the answer: nothing arrived for ${seconds(this.idleTimeoutMs)}.`,
+        { cause: error }
+      )
+    }
+    if (error instanceof APIUserAbortError) return cancelledError(error)
+    if (error instanceof APIConnectionTimeoutError) {
+      return new ModelError(
+        'model_stalled',
+        `The model server at ${host} did not answer within ${seconds(this.timeoutMs)}.`,
+        { cause: error }
+      )
+    }
+    if (error instanceof APIConnectionError) {
+      return new ModelError(
+        'model_unavailable',
+        `The model server at ${host} did not answer. Check it is running, or change it in Settings.`,
+        { cause: error }
+      )
+    }
+    if (error instanceof APIError && typeof error.status === 'number') {
+      const status = error.status
+      const detail = errorDetail(error)
+      const suffix = detail !== '' ? `: ${detail}` : ''
+      if (status >= 500) {
+        return new ModelError(
+          'model_unavailable',
+          `The model server at ${host} is not available (HTTP ${status}${suffix}). Check it is running, or change it in Settings.`,
+          { cause: error, status }
+        )
+      }
+      if (status === 401 || status === 403) {
+        return new ModelError(
+          'model_error',
+          `The model server at ${host} refused the API key (HTTP ${status}${suffix}). Check the key in Settings.`,
+          { cause: error, status }
+        )
+      }
+      if (status === 404) {
+        const what = ctx.model !== undefined ? ` for model "${ctx.model}"` : ''
+        return new ModelError(
+          'model_error',
+          `The model server at ${host} answered "not found"${what} (HTTP 404${suffix}). Check the model name and the server address in Settings.`,
+          { cause: error, status }
+        )
+      }
+      return new ModelError(
+        'model_error',
+        `The model server at ${host} rejected the request (HTTP ${status}${suffix}).`,
+        { cause: error, status }
+      )
+    }
+    if (error instanceof APIError) {
+      // An error event inside an otherwise good stream.
+      const detail = errorDetail(error)
+      return new ModelError(
+        'model_error',
+        `The model server at ${host} reported an error${detail !== '' ? `: ${detail}` : ''}.`,
+        { cause: error }
+      )
+    }
+    if (ctx.streaming === true && error instanceof SyntaxError) {
+      return new ModelError('model_error', `The model server at ${host} sent a stream chunk that is not valid JSON.`, {
+        cause: error
+      })
+    }
+    if (ctx.streaming === true) {
+      return new ModelError(
+        'model_incomplete',
+        `The connection to the model server at ${host} broke before the answer was finished.`,
+        { cause: error }
+      )
+    }
+    if (isAbortError(error)) return cancelledError(error)
+    const text = error instanceof Error ? error.message : String(error)
+    return new ModelError('model_error', `The model server at ${host} failed: ${text}`, {
+      cause: error
+    })
+  }
+}
+
+function cancelledError(cause?: unknown): ModelError {
+  return new ModelError('cancelled', 'The request to the model was cancelled.', { cause })
+}
+
+function responseFormatParam(mode: StructuredMode, format: ResponseFormatSpec): Record<string, unknown> {
+  if (mode === 'json_schema') {
+    return {
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: format.name, schema: format.schema, strict: true }
+      }
+    }
+  }
+  if (mode === 'json_object') return { response_format: { type: 'json_object' } }
+  return {}
+}
+
+/**
+ * Without json_schema the server no longer knows the schema, so the prompt says it (and
+ * OpenAI's json_object mode requires the word JSON in the messages).
+ */
+function withSchemaHint(messages: ChatMessage[], format: ResponseFormatSpec): ChatMessage[] {
+  const hint = `Answer with only a JSON object (no other text) that matches this JSON schema:\n${JSON.stringify(format.schema)}`
+  const first = messages[0]
+  if (first !== undefined && first.role === 'system') {
+    return [{ role: 'system', content: `${first.content}\n\n${hint}` }, ...messages.slice(1)]
+  }
+  return [{ role: 'system', content: hint }, ...messages]
+}
+
+function toSdkMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
+  return messages.map((message) => ({ role: message.role, content: message.content }))
+}
+
+/** Parsed reasoning of a delta or message: `reasoning_content` (llama.cpp, vLLM, DeepSeek) or `reasoning` (Ollama, OpenRouter, newer vLLM). */
+function reasoningField(source: Record<string, unknown>): string {
+  const primary = source['reasoning_content']
+  if (typeof primary === 'string' && primary !== '') return primary
+  const secondary = source['reasoning']
+  return typeof secondary === 'string' ? secondary : ''
+}
+
+function isRejection(error: unknown): error is APIError & { status: number } {
+  return error instanceof APIError && (error.status === 400 || error.status === 422)
+}
+
+function mentions(error: APIError, pattern: RegExp): boolean {
+  return pattern.test(`${errorDetail(error)} ${error.message}`)
+}
+
+function errorDetail(error: APIError): string {
+  const body: unknown = error.error
+  if (typeof body === 'string') return body
+  if (isRecord(body) && typeof body['message'] === 'string') return body['message']
+  return error.message.replace(/^\d{3}\s+/, '').replace(/^status code \(no body\)$/, '')
+}
+
+function isAbortError(error: unknown): boolean {
+  return isRecord(error) && error['name'] === 'AbortError'
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+function isOpenAIHost(baseURL: string): boolean {
+  try {
+    return new URL(baseURL).hostname.toLowerCase() === 'api.openai.com'
+  } catch {
+    return false
+  }
+}
+
+function hostOf(baseURL: string): string {
+  try {
+    return new URL(baseURL).host
+  } catch {
+    return baseURL
+  }
+}
+
+function seconds(ms: number): string {
+  const value = ms / 1000
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} s`
+}

@@ -1,0 +1,142 @@
+/**
+ * Splits `<think>…</think>` reasoning out of model content.
+ *
+ * Servers that parse reasoning themselves (llama.cpp's --reasoning-format, vLLM's reasoning
+ * parsers, Ollama, LM Studio) send it in `reasoning_content` / `reasoning`; others pass the raw
+ * tags through in the content. Three shapes reach us:
+ *   1. `<think>plan</think>answer`        the model opens the tag itself
+ *   2. `plan</think>answer`               the chat template opened it in the prompt
+ *                                         (DeepSeek-R1, QwQ), so the stream starts inside it
+ *   3. `answer`                           no thinking at all
+ * Tags may be split across chunks at any character.
+ */
+
+const OPEN = '<think>'
+const CLOSE = '</think>'
+
+export type ThinkPart = { type: 'reasoning_delta' | 'content_delta'; delta: string }
+
+/**
+ * Incremental splitter for streams. Shape 2 can only be told from shape 3 once `</think>`
+ * arrives, so the caller says what to assume: with `assumeThinkingAtStart` (used when reasoning
+ * was asked for) text before any `</think>` is streamed as reasoning; if the answer then ends
+ * normally without ever closing the block and without any content, `flush(true)` hands the whole
+ * text back as content, so an answer is never lost. Without it, content is content unless it
+ * starts with `<think>`.
+ */
+export class ThinkTagParser {
+  private state: 'start' | 'thinking' | 'content' = 'start'
+  private buffer = ''
+  /** Drop leading whitespace of the next emitted piece (after a tag, at the very start). */
+  private trimLead = true
+  private assumeThinking: boolean
+  private impliedThinking = false
+  private impliedText = ''
+  private emittedContent = false
+
+  constructor(assumeThinkingAtStart = false) {
+    this.assumeThinking = assumeThinkingAtStart
+  }
+
+  /** The server sent parsed reasoning: content will not start inside an unopened block. */
+  noteServerReasoning(): void {
+    this.assumeThinking = false
+  }
+
+  push(text: string): ThinkPart[] {
+    const out: ThinkPart[] = []
+    this.buffer += text
+    for (;;) {
+      if (this.state === 'start') {
+        const lead = this.buffer.trimStart()
+        if (lead.startsWith(OPEN)) {
+          this.buffer = lead.slice(OPEN.length)
+          this.enter('thinking')
+          continue
+        }
+        if (OPEN.startsWith(lead)) break // empty, whitespace or a partial "<thi": wait for more
+        this.impliedThinking = this.assumeThinking
+        this.enter(this.assumeThinking ? 'thinking' : 'content')
+        continue
+      }
+      if (this.state === 'thinking') {
+        const end = this.buffer.indexOf(CLOSE)
+        if (end >= 0) {
+          this.emit(out, 'reasoning_delta', this.buffer.slice(0, end))
+          this.buffer = this.buffer.slice(end + CLOSE.length)
+          this.impliedThinking = false
+          this.impliedText = ''
+          this.enter('content')
+          continue
+        }
+        const keep = partialSuffix(this.buffer, CLOSE)
+        this.emit(out, 'reasoning_delta', this.buffer.slice(0, this.buffer.length - keep))
+        this.buffer = this.buffer.slice(this.buffer.length - keep)
+        break
+      }
+      this.emit(out, 'content_delta', this.buffer)
+      this.buffer = ''
+      break
+    }
+    return out
+  }
+
+  /** Emits what is still held back. `completed`: the answer ended normally (finish_reason). */
+  flush(completed: boolean): ThinkPart[] {
+    const out: ThinkPart[] = []
+    const rest = this.buffer
+    this.buffer = ''
+    if (this.state === 'thinking') {
+      this.emit(out, 'reasoning_delta', rest)
+      if (completed && this.impliedThinking && !this.emittedContent) {
+        const text = this.impliedText.trim()
+        if (text !== '') out.push({ type: 'content_delta', delta: text })
+      }
+    } else {
+      this.emit(out, 'content_delta', rest)
+    }
+    return out
+  }
+
+  private enter(state: 'thinking' | 'content'): void {
+    this.state = state
+    this.trimLead = true
+  }
+
+  private emit(out: ThinkPart[], type: ThinkPart['type'], text: string): void {
+    let delta = text
+    if (this.trimLead) {
+      delta = delta.trimStart()
+      if (delta === '') return
+      this.trimLead = false
+    }
+    if (delta === '') return
+    if (type === 'content_delta') this.emittedContent = true
+    else if (this.impliedThinking) this.impliedText += delta
+    out.push({ type, delta })
+  }
+}
+
+/** Splits a complete (non-streamed) answer; here shape 2 is known exactly. */
+export function splitThink(text: string): { reasoning: string; content: string } {
+  const lead = text.trimStart()
+  if (lead.startsWith(OPEN)) {
+    const body = lead.slice(OPEN.length)
+    const end = body.indexOf(CLOSE)
+    if (end < 0) return { reasoning: body.trim(), content: '' }
+    return { reasoning: body.slice(0, end).trim(), content: body.slice(end + CLOSE.length).trim() }
+  }
+  const end = text.indexOf(CLOSE)
+  if (end >= 0) {
+    return { reasoning: text.slice(0, end).trim(), content: text.slice(end + CLOSE.length).trim() }
+  }
+  return { reasoning: '', content: text }
+}
+
+/** Length of the longest suffix of `text` that is a proper prefix of `tag`. */
+function partialSuffix(text: string, tag: string): number {
+  for (let n = Math.min(tag.length - 1, text.length); n > 0; n--) {
+    if (text.endsWith(tag.slice(0, n))) return n
+  }
+  return 0
+}

@@ -1,0 +1,415 @@
+import { describe, expect, it } from 'vitest'
+import type { ActionType, RiskLevel } from '../../../shared/events'
+import { assessShellCommand } from './shell-policy'
+
+describe('must ask, even when the planner says none', () => {
+  const mustAsk: [string, ActionType][] = [
+    ['ls && rm -rf x', 'file_write'],
+    ['echo $(id)', 'system_info'],
+    ['cat f > /etc/x', 'file_write'],
+    ['sudo apt update', 'privileged'],
+    ['curl http://x', 'network'],
+    ["bash -c 'ls'", 'unknown'],
+    ['xargs rm', 'file_write'],
+    ['find . -delete', 'file_write'],
+    ['sed -i s/a/b/ f', 'file_write'],
+    ['touch a.txt', 'file_write'],
+    ['mv a b', 'file_write'],
+    ['chmod +x run.sh', 'file_write'],
+    ['tee out.txt', 'file_write'],
+    ['kill 1234', 'process'],
+    ['pkill node', 'process'],
+    ['systemctl restart nginx', 'process'],
+    ['service nginx stop', 'process'],
+    ['apt install htop', 'package_install'],
+    ['apt-get remove htop', 'package_install'],
+    ['apt upgrade', 'package_install'],
+    ['npm install left-pad', 'package_install'],
+    ['pip install requests', 'package_install'],
+    ['brew install jq', 'package_install'],
+    ['wget http://x', 'network'],
+    ['ssh host', 'network'],
+    ['git pull', 'network'],
+    ['git push', 'network'],
+    ['git clone https://x', 'network'],
+    ['git fetch', 'network'],
+    ['ping -c1 example.com', 'network'],
+    ['git commit -m x', 'file_write'],
+    ['npm test', 'unknown'],
+    ['python3 script.py', 'unknown'],
+    ['node -e "1"', 'unknown'],
+    ['env', 'unknown'],
+    ['env FOO=1 ls', 'unknown'],
+    ['./ls', 'unknown'],
+    ['frobnicate --all', 'unknown'],
+    ['ls > out.txt', 'file_write'],
+    ['ls 2>/dev/null', 'file_read'],
+    ['cat < /etc/passwd', 'file_read'],
+    ['(ls)', 'file_read'],
+    ['ls &', 'file_read'],
+    ['FOO=1 ls', 'file_read'],
+    ['echo `whoami`', 'system_info'],
+    ['cat <(ls)', 'file_read'],
+    ['echo $HOME', 'system_info'],
+    ["echo 'unterminated", 'system_info'],
+    ['curl x | bash', 'network'],
+    ['git branch -D main', 'file_write'],
+    ['git branch newbranch', 'file_write'],
+    ['git remote add origin u', 'file_write'],
+    ['git diff --output=/tmp/x', 'file_write'],
+    ['sort -o out.txt in.txt', 'file_write'],
+    ['tree -o out.txt', 'file_write'],
+    ['uniq in out', 'file_write'],
+    ['sed -n "w out" f', 'file_write'],
+    ['sed -n "s/a/b/w out" f', 'file_write'],
+    ['hostname evil', 'process'],
+    ['date -s "2020-01-01"', 'process'],
+    ['ip link set eth0 down', 'network'],
+    ['dpkg -i x.deb', 'package_install'],
+    ['timeout 5 ls', 'unknown']
+  ]
+  it.each(mustAsk)('%s → %s', async (command, action) => {
+    const a = await assessShellCommand(command, 'none')
+    expect(a.needs_approval).toBe(true)
+    expect(a.action_type).toBe(action)
+    expect(a.reasons.length).toBeGreaterThan(0)
+    expect(['medium', 'high']).toContain(a.risk_level)
+    expect(a.outside_workspace).toEqual([])
+  })
+})
+
+describe('must not ask', () => {
+  const mustNotAsk: [string, ActionType, RiskLevel][] = [
+    ['ls -la', 'file_read', 'low'],
+    ['uname -a', 'system_info', 'none'],
+    ['apt list --upgradable', 'package_check', 'low'],
+    ['git status && git log --oneline -5', 'file_read', 'low'],
+    ['cat README.md | head -20', 'file_read', 'low'],
+    ["find . -name '*.ts'", 'file_read', 'low'],
+    ['pwd', 'system_info', 'none'],
+    ['whoami', 'system_info', 'none'],
+    ['id', 'system_info', 'none'],
+    ['df -h', 'system_info', 'none'],
+    ['free -m', 'system_info', 'none'],
+    ['ps aux', 'system_info', 'none'],
+    ['uptime', 'system_info', 'none'],
+    ['nproc', 'system_info', 'none'],
+    ['lscpu', 'system_info', 'none'],
+    ['lsblk', 'system_info', 'none'],
+    ['lsb_release -a', 'system_info', 'none'],
+    ['hostname -I', 'system_info', 'none'],
+    ['date +%Y-%m-%d', 'system_info', 'none'],
+    ['date -d yesterday', 'system_info', 'none'],
+    ['ip addr', 'system_info', 'none'],
+    ['ip -br a show', 'system_info', 'none'],
+    ['which node', 'system_info', 'none'],
+    ['command -v git', 'system_info', 'none'],
+    ['echo hello world', 'system_info', 'none'],
+    ['cat /etc/os-release', 'file_read', 'low'],
+    ['head -n 5 a.txt', 'file_read', 'low'],
+    ['tail -20 log.txt', 'file_read', 'low'],
+    ['wc -l *.ts', 'file_read', 'low'],
+    ['grep -rn "TODO" src', 'file_read', 'low'],
+    ['rg -n foo --glob "*.ts"', 'file_read', 'low'],
+    ['find . -type f -name "*.md" -print', 'file_read', 'low'],
+    ["sed -n '1,20p' file.txt", 'file_read', 'low'],
+    ["sed -n -e '/start/,/end/p' -e '$=' file.txt", 'file_read', 'low'],
+    ['sort -u -k2 names.txt', 'file_read', 'low'],
+    ['tree -L 2', 'file_read', 'low'],
+    ['du -sh .', 'file_read', 'low'],
+    ['stat package.json', 'file_read', 'low'],
+    ['file image.png', 'file_read', 'low'],
+    ['cd src && ls', 'file_read', 'low'],
+    ['git diff HEAD~1 -- src', 'file_read', 'low'],
+    ['git show HEAD --stat', 'file_read', 'low'],
+    ['git branch -a', 'file_read', 'low'],
+    ['git branch --list "feat*"', 'file_read', 'low'],
+    ['git remote -v', 'file_read', 'low'],
+    ['git rev-parse HEAD', 'file_read', 'low'],
+    ['git ls-files', 'file_read', 'low'],
+    ['git -C sub status', 'file_read', 'low'],
+    ['apt-cache search htop', 'package_check', 'low'],
+    ['apt-cache policy htop', 'package_check', 'low'],
+    ['apt list --installed', 'package_check', 'low'],
+    ['dpkg -l', 'package_check', 'low'],
+    ['dpkg -s bash', 'package_check', 'low'],
+    ['npm ls --depth=0', 'package_check', 'low'],
+    ['npm outdated', 'package_check', 'low'],
+    ['npm view react version', 'package_check', 'low'],
+    ['pip list', 'package_check', 'low'],
+    ['/usr/bin/ls -la', 'file_read', 'low']
+  ]
+  it.each(mustNotAsk)('%s → %s / %s', async (command, action, risk) => {
+    const a = await assessShellCommand(command, 'none')
+    expect(a).toMatchObject({
+      needs_approval: false,
+      reasons: [],
+      action_type: action,
+      risk_level: risk,
+      privileged: false,
+      outside_workspace: []
+    })
+  })
+})
+
+describe('apt list --upgradable', () => {
+  it('is package_check with risk low and key `apt list`', async () => {
+    expect(await assessShellCommand('apt list --upgradable')).toEqual({
+      risk_level: 'low',
+      action_type: 'package_check',
+      needs_approval: false,
+      reasons: [],
+      outside_workspace: [],
+      privileged: false,
+      rule_keys: ['apt list']
+    })
+  })
+})
+
+describe('privileged commands', () => {
+  it.each(['sudo apt update', 'sudo ls', 'su -c "ls" root', 'pkexec ls', 'doas rm x', '/usr/bin/sudo id', 'ls && sudo -u bob id', 'echo $(sudo id)'])(
+    '%s needs a person every time and can never be a rule',
+    async (command) => {
+      const a = await assessShellCommand(command, 'none')
+      expect(a).toMatchObject({ privileged: true, needs_approval: true, rule_keys: [], risk_level: 'high' })
+    }
+  )
+
+  it('classifies what sudo runs, for information', async () => {
+    const a = await assessShellCommand('sudo apt update')
+    expect(a.action_type).toBe('privileged')
+    expect(a.reasons).toEqual([
+      '`sudo` runs a command as the administrator (root)',
+      '`apt update` installs or changes software packages'
+    ])
+    const rm = await assessShellCommand('sudo rm -rf /tmp/x')
+    expect(rm.reasons).toContain('`rm -r` deletes folders and everything in them')
+  })
+})
+
+describe('risk levels', () => {
+  it.each<[string, RiskLevel]>([
+    ['rm x', 'medium'],
+    ['rm -rf x', 'high'],
+    ['rm -r x', 'high'],
+    ['rm --recursive x', 'high'],
+    ['find . -delete', 'high'],
+    ['apt install x', 'high'],
+    ['npm install', 'high'],
+    ['dd if=/dev/zero of=/dev/sda', 'high'],
+    ['mkfs.ext4 /dev/sdb1', 'high'],
+    ['git push --force', 'high'],
+    ['git reset --hard', 'high'],
+    ['git clean -fd', 'high'],
+    ['curl x', 'medium'],
+    ['kill 1', 'medium'],
+    ['echo $(id)', 'medium'],
+    ['ls > f', 'medium'],
+    ['ls && rm -rf x', 'high'],
+    ['ls && touch x', 'medium']
+  ])('%s → %s', async (command, risk) => {
+    expect((await assessShellCommand(command)).risk_level).toBe(risk)
+  })
+})
+
+describe('compound commands', () => {
+  it('take the highest risk and the most dangerous action', async () => {
+    const a = await assessShellCommand('ls && curl x | tee out && rm -rf build')
+    expect(a.risk_level).toBe('high')
+    expect(a.action_type).toBe('file_write')
+    expect(a.rule_keys).toEqual(['ls', 'curl', 'tee', 'rm -r'])
+  })
+
+  it('list only the reasons of the parts that need a person', async () => {
+    const a = await assessShellCommand('ls && rm -rf x')
+    expect(a.reasons).toEqual(['`rm -r` deletes folders and everything in them'])
+  })
+
+  it('privileged beats package_install', async () => {
+    const a = await assessShellCommand('apt install x; sudo ls')
+    expect(a.action_type).toBe('privileged')
+  })
+})
+
+describe('planner risk', () => {
+  it('raises the risk but never lowers it', async () => {
+    expect((await assessShellCommand('ls', 'medium')).risk_level).toBe('medium')
+    expect((await assessShellCommand('rm -rf x', 'low')).risk_level).toBe('high')
+    expect((await assessShellCommand('rm -rf x', 'none')).risk_level).toBe('high')
+  })
+
+  it('does not change needs_approval below high', async () => {
+    const a = await assessShellCommand('uname -a', 'medium')
+    expect(a.risk_level).toBe('medium')
+    expect(a.needs_approval).toBe(false)
+    expect(a.reasons).toEqual([])
+  })
+
+  it('asks when the planner says high, even for read-only commands', async () => {
+    const a = await assessShellCommand('ls', 'high')
+    expect(a.needs_approval).toBe(true)
+    expect(a.risk_level).toBe('high')
+    expect(a.reasons).toEqual(['the planner rated this step as high risk'])
+  })
+})
+
+describe('rule keys', () => {
+  it.each<[string, string[]]>([
+    ['touch a.txt', ['touch']],
+    ['git status -s', ['git status']],
+    ['apt list --upgradable', ['apt list']],
+    ['npm test', ['npm test']],
+    ['npm run build', ['npm run build']],
+    ['npm --prefix web install', ['npm install']],
+    ['git -C sub commit -m x', ['git commit']],
+    ['apt-get -y install htop', ['apt-get install']],
+    ['sudo apt update', []],
+    ['docker compose up -d', ['docker compose']],
+    ['systemctl --user restart x', ['systemctl restart']],
+    ['cargo build --release', ['cargo build']],
+    ['pip install -r requirements.txt', ['pip install']],
+    ['brew install jq', ['brew install']],
+    ['kubectl -n prod get pods', ['kubectl get']],
+    ['go test ./...', ['go test']],
+    ['yarn add react', ['yarn add']],
+    ['pnpm add react', ['pnpm add']],
+    ['snap install code', ['snap install']],
+    ['flatpak install x', ['flatpak install']],
+    ['dnf install x', ['dnf install']],
+    ['git status && git status', ['git status']],
+    ['ls | wc -l', ['ls', 'wc']],
+    ['rm a && rm -rf b', ['rm', 'rm -r']],
+    ['echo $(id)', []],
+    ['ls > x', []],
+    ["bash -c 'ls'", []],
+    ['bash -o pipefail -c ls', []],
+    ['curl x | bash', []],
+    ['xargs rm', []],
+    ['find . -exec rm {} +', []],
+    ["python3 -c 'print(1)'", []],
+    ['eval ls', []],
+    ['git -c core.pager=evil log', []],
+    ['git config core.fsmonitor evil', []],
+    ['rg --pre evil x', []],
+    ["sed -n '1e id' f", []],
+    ['ls && xargs rm', []]
+  ])('%s → %j', async (command, keys) => {
+    expect((await assessShellCommand(command)).rule_keys).toEqual(keys)
+  })
+})
+
+describe('argument checks on read-only programs', () => {
+  it.each([
+    ['find . -exec rm {} ;'],
+    ['find . -execdir ls ;'],
+    ['find . -ok rm {} ;'],
+    ['find . -okdir rm {} ;'],
+    ['find . -fprint out'],
+    ['find . -fprintf out %p'],
+    ['find . -fls out'],
+    ['find . -name *.ts'],
+    ['find *'],
+    ['sed -n -i p f'],
+    ['sed -ni p f'],
+    ['sed -n --in-place p f'],
+    ['sed -n --in p f'],
+    ['sed -n -f script.sed f'],
+    ['sed -n "e id" f'],
+    ['sed -n "s/a/b/e" f'],
+    ['sed -n "1W out" f'],
+    ['sed "p" f'],
+    ['sed -n p *'],
+    ['sort --output=x f'],
+    ['sort -uo x f'],
+    ['sort --compress-program=sh f'],
+    ['rg --pre sh x'],
+    ['rg --pre=sh x'],
+    ['rg -z x'],
+    ['rg --search-zip x'],
+    ['git grep -O foo'],
+    ['git log --output=x'],
+    ['git diff --ext-diff'],
+    ['git --git-dir=/elsewhere/.git status'],
+    ['git --exec-path=/evil status'],
+    ['git tag v1'],
+    ['git tag -d v1'],
+    ['git branch -m a b'],
+    ['git remote show origin'],
+    ['git config user.name x'],
+    ['apt -o APT::Update::Pre-Invoke::=evil list'],
+    ['file -C'],
+    ['tree -R -H x'],
+    ['uniq a b'],
+    ['hostname -F file'],
+    ['date 010100002020'],
+    ['ip netns exec x sh'],
+    ['ip -b cmds.txt'],
+    ['constructor'],
+    ['toString'],
+    ['git constructor'],
+    ['apt __proto__']
+  ])('%s asks', async (command) => {
+    expect((await assessShellCommand(command)).needs_approval).toBe(true)
+  })
+
+  it.each([
+    ['git tag'],
+    ['git tag -l "v1*"'],
+    ['git branch --contains HEAD'],
+    ['git config --get user.name'],
+    ['git log --format="%h %s" -n 3'],
+    ['git log -- "*.ts"'],
+    ['rg --pre-glob "*.gz" foo'],
+    ['sed -n "/a/{p;q}" f'],
+    ['sed -n "s/a/b/gp" f'],
+    ['sed -En "s|/usr|X|p" f'],
+    ['sed -n "$p" f'],
+    ['sort -rk2 f'],
+    ['ls *'],
+    ['cat *.md'],
+    ['find . -name x -- ']
+  ])('%s does not ask', async (command) => {
+    expect((await assessShellCommand(command)).needs_approval).toBe(false)
+  })
+})
+
+describe('wrappers and interpreters', () => {
+  it('classify the wrapped program for information', async () => {
+    const a = await assessShellCommand('xargs -0 rm -rf')
+    expect(a.risk_level).toBe('high')
+    expect(a.action_type).toBe('file_write')
+    expect(a.reasons).toContain('`rm -r` deletes folders and everything in them')
+  })
+
+  it('look inside bash -c strings', async () => {
+    const a = await assessShellCommand("bash -c 'sudo rm -rf /'")
+    expect(a.privileged).toBe(true)
+    expect(a.action_type).toBe('privileged')
+    expect(a.rule_keys).toEqual([])
+  })
+
+  it('classify python -m pip like pip', async () => {
+    const a = await assessShellCommand('python3 -m pip install requests')
+    expect(a.action_type).toBe('package_install')
+    expect(a.rule_keys).toEqual(['python3 -m pip install'])
+  })
+
+  it('treat commands at unusual paths as unknown programs', async () => {
+    const a = await assessShellCommand('./cat README.md')
+    expect(a.needs_approval).toBe(true)
+    expect(a.reasons).toEqual(['`./cat` runs a program from a file path'])
+  })
+})
+
+describe('reasons', () => {
+  it('are plain sentences about the command', async () => {
+    expect((await assessShellCommand('echo $(id)')).reasons).toEqual([
+      'the command uses command substitution `$(…)`'
+    ])
+    expect((await assessShellCommand('cat f > /etc/x')).reasons).toEqual([
+      'output is redirected to a file (`> /etc/x`)'
+    ])
+    expect((await assessShellCommand('touch a')).reasons).toEqual(['`touch` changes files'])
+    expect((await assessShellCommand('curl http://x')).reasons).toEqual(['`curl` uses the network'])
+  })
+})

@@ -1,0 +1,165 @@
+import type { ApprovalRule, PendingApproval } from '../../../shared/dto'
+import type { ActionType, RiskLevel } from '../../../shared/events'
+import type { Db } from './database'
+import { now, stmt } from './statements'
+
+export type ApprovalStatus =
+  | 'pending'
+  | 'allowed_once'
+  | 'allowed_always'
+  | 'denied'
+  /** sudo approved; waiting for the password. */
+  | 'password_pending'
+  /** The approved action ran (or was skipped after deny): nothing more to do. */
+  | 'resolved'
+  /** The task was cancelled or failed before the decision mattered. */
+  | 'closed'
+
+export interface ApprovalRecord {
+  id: string
+  taskId: string
+  tool: string
+  args: Record<string, unknown>
+  reason: string
+  riskLevel: RiskLevel
+  actionType: ActionType
+  outsideWorkspace: string[]
+  ruleKeys: string[]
+  privileged: boolean
+  status: ApprovalStatus
+  passwordAttempts: number
+  auditId: string | null
+  createdAt: string
+}
+
+interface ApprovalRow {
+  id: string
+  task_id: string
+  tool: string
+  args: string
+  reason: string
+  risk_level: RiskLevel
+  action_type: ActionType
+  outside_workspace: string
+  rule_keys: string
+  privileged: number
+  status: ApprovalStatus
+  password_attempts: number
+  audit_id: string | null
+  created_at: string
+}
+
+function toRecord(row: ApprovalRow): ApprovalRecord {
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    tool: row.tool,
+    args: JSON.parse(row.args) as Record<string, unknown>,
+    reason: row.reason,
+    riskLevel: row.risk_level,
+    actionType: row.action_type,
+    outsideWorkspace: JSON.parse(row.outside_workspace) as string[],
+    ruleKeys: JSON.parse(row.rule_keys) as string[],
+    privileged: row.privileged === 1,
+    status: row.status,
+    passwordAttempts: row.password_attempts,
+    auditId: row.audit_id,
+    createdAt: row.created_at
+  }
+}
+
+export function insertApproval(db: Db, a: Omit<ApprovalRecord, 'createdAt' | 'passwordAttempts' | 'status'>): void {
+  stmt(
+    db,
+    `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, outside_workspace, rule_keys,
+       privileged, status, password_attempts, audit_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`
+  ).run(
+    a.id,
+    a.taskId,
+    a.tool,
+    JSON.stringify(a.args),
+    a.reason,
+    a.riskLevel,
+    a.actionType,
+    JSON.stringify(a.outsideWorkspace),
+    JSON.stringify(a.ruleKeys),
+    a.privileged ? 1 : 0,
+    a.auditId,
+    now()
+  )
+}
+
+export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
+  const row = stmt(db, 'SELECT * FROM approvals WHERE id = ?').get(id) as ApprovalRow | undefined
+  return row ? toRecord(row) : undefined
+}
+
+export function setApprovalStatus(db: Db, id: string, status: ApprovalStatus): void {
+  stmt(db, 'UPDATE approvals SET status = ?, decided_at = COALESCE(decided_at, ?) WHERE id = ?').run(status, now(), id)
+}
+
+export function recordPasswordAttempt(db: Db, id: string): number {
+  const row = stmt(db, 'UPDATE approvals SET password_attempts = password_attempts + 1 WHERE id = ? RETURNING password_attempts').get(
+    id
+  ) as { password_attempts: number }
+  return row.password_attempts
+}
+
+/** Closes every open approval of a task (cancelled or failed). */
+export function closeOpenApprovals(db: Db, taskId: string): void {
+  stmt(
+    db,
+    `UPDATE approvals SET status = 'closed', decided_at = COALESCE(decided_at, ?)
+     WHERE task_id = ? AND status IN ('pending', 'allowed_once', 'allowed_always', 'denied', 'password_pending')`
+  ).run(now(), taskId)
+}
+
+export function listPending(
+  db: Db,
+  describeRule: (a: ApprovalRecord, workspace: string) => string | null
+): PendingApproval[] {
+  const rows = stmt(
+    db,
+    `SELECT a.*, t.conversation_id, t.workspace FROM approvals a JOIN tasks t ON t.id = a.task_id
+     WHERE a.status IN ('pending', 'password_pending') ORDER BY a.created_at, a.rowid`
+  ).all() as (ApprovalRow & { conversation_id: string; workspace: string })[]
+  return rows.map((row) => {
+    const record = toRecord(row)
+    return {
+      approval_id: record.id,
+      task_id: record.taskId,
+      conversation_id: row.conversation_id,
+      tool: record.tool,
+      args: record.args,
+      reason: record.reason,
+      risk_level: record.riskLevel,
+      action_type: record.actionType,
+      outside_workspace: record.outsideWorkspace,
+      rule_preview: describeRule(record, row.workspace),
+      kind: record.status === 'password_pending' ? 'password' : 'approval',
+      created_at: record.createdAt
+    }
+  })
+}
+
+export function insertRule(db: Db, rule: { id: string; tool: string; pattern: string; workspace: string }): void {
+  stmt(
+    db,
+    `INSERT INTO approval_rules (id, tool, pattern, workspace, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (tool, pattern, workspace) DO NOTHING`
+  ).run(rule.id, rule.tool, rule.pattern, rule.workspace, now())
+}
+
+export function listRules(db: Db, workspace?: string): ApprovalRule[] {
+  const rows = (
+    workspace
+      ? stmt(db, 'SELECT * FROM approval_rules WHERE workspace = ? ORDER BY created_at').all(workspace)
+      : stmt(db, 'SELECT * FROM approval_rules ORDER BY created_at').all()
+  ) as { id: string; tool: string; pattern: string; workspace: string; created_at: string }[]
+  return rows.map((r) => ({ rule_id: r.id, tool: r.tool, pattern: r.pattern, workspace: r.workspace, created_at: r.created_at }))
+}
+
+export function deleteRule(db: Db, id: string): boolean {
+  return stmt(db, 'DELETE FROM approval_rules WHERE id = ?').run(id).changes > 0
+}

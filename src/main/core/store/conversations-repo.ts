@@ -1,0 +1,147 @@
+import type { ConversationDetail, ConversationSummary, MessageRecord } from '../../../shared/dto'
+import type { TaskStatus } from '../../../shared/events'
+import type { Db } from './database'
+import { now, stmt } from './statements'
+
+interface ConversationRow {
+  id: string
+  title: string
+  workspace: string
+  updated_at: string
+  waiting: number
+}
+
+const WAITING = `EXISTS (SELECT 1 FROM tasks t WHERE t.conversation_id = c.id
+  AND t.status IN ('waiting_for_approval', 'waiting_for_password'))`
+
+function toSummary(row: ConversationRow): ConversationSummary {
+  return {
+    conversation_id: row.id,
+    title: row.title,
+    workspace: row.workspace,
+    updated_at: row.updated_at,
+    waiting: row.waiting === 1
+  }
+}
+
+export function createConversation(db: Db, id: string, title: string, workspace: string): void {
+  const at = now()
+  stmt(db, 'INSERT INTO conversations (id, title, workspace, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(
+    id,
+    title,
+    workspace,
+    at,
+    at
+  )
+}
+
+export function getConversationRow(db: Db, id: string): ConversationSummary | undefined {
+  const row = stmt(db, `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c WHERE c.id = ?`).get(
+    id
+  ) as ConversationRow | undefined
+  return row ? toSummary(row) : undefined
+}
+
+export function touchConversation(db: Db, id: string): void {
+  stmt(db, 'UPDATE conversations SET updated_at = ? WHERE id = ?').run(now(), id)
+}
+
+export function renameConversation(db: Db, id: string, title: string): boolean {
+  return stmt(db, 'UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(title, now(), id).changes > 0
+}
+
+export function deleteConversation(db: Db, id: string): boolean {
+  return stmt(db, 'DELETE FROM conversations WHERE id = ?').run(id).changes > 0
+}
+
+export function listConversations(db: Db, q: string | undefined, limit: number): ConversationSummary[] {
+  const rows = q
+    ? (stmt(
+        db,
+        `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+         WHERE c.title LIKE ? ESCAPE '\\' OR EXISTS (
+           SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ? ESCAPE '\\')
+         ORDER BY c.updated_at DESC LIMIT ?`
+      ).all(likePattern(q), likePattern(q), limit) as ConversationRow[])
+    : (stmt(
+        db,
+        `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+         ORDER BY c.updated_at DESC LIMIT ?`
+      ).all(limit) as ConversationRow[])
+  return rows.map(toSummary)
+}
+
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+interface MessageRow {
+  id: string
+  role: 'user' | 'assistant'
+  content: string
+  reasoning: string
+  status: TaskStatus
+  task_id: string | null
+  created_at: string
+}
+
+export function addMessage(
+  db: Db,
+  message: { id: string; conversationId: string; taskId: string | null; role: 'user' | 'assistant'; content: string; status: TaskStatus }
+): void {
+  const at = now()
+  stmt(
+    db,
+    `INSERT INTO messages (id, conversation_id, task_id, role, content, reasoning, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, '', ?, ?, ?)`
+  ).run(message.id, message.conversationId, message.taskId, message.role, message.content, message.status, at, at)
+}
+
+export function updateMessage(db: Db, id: string, fields: { content: string; reasoning: string; status: TaskStatus }): void {
+  stmt(db, 'UPDATE messages SET content = ?, reasoning = ?, status = ?, updated_at = ? WHERE id = ?').run(
+    fields.content,
+    fields.reasoning,
+    fields.status,
+    now(),
+    id
+  )
+}
+
+export function getMessage(db: Db, id: string): MessageRecord | undefined {
+  const row = stmt(db, 'SELECT id, role, content, reasoning, status, task_id, created_at FROM messages WHERE id = ?').get(id) as
+    | MessageRow
+    | undefined
+  return row ? toMessage(row) : undefined
+}
+
+function toMessage(row: MessageRow): MessageRecord {
+  return {
+    message_id: row.id,
+    role: row.role,
+    content: row.content,
+    reasoning: row.reasoning,
+    status: row.status,
+    task_id: row.task_id,
+    created_at: row.created_at
+  }
+}
+
+export function listMessages(db: Db, conversationId: string): MessageRecord[] {
+  const rows = stmt(
+    db,
+    `SELECT id, role, content, reasoning, status, task_id, created_at FROM messages
+     WHERE conversation_id = ? ORDER BY created_at, rowid`
+  ).all(conversationId) as MessageRow[]
+  return rows.map(toMessage)
+}
+
+export function getConversation(db: Db, id: string): ConversationDetail | undefined {
+  const summary = getConversationRow(db, id)
+  if (!summary) return undefined
+  return {
+    conversation_id: summary.conversation_id,
+    title: summary.title,
+    workspace: summary.workspace,
+    messages: listMessages(db, id)
+  }
+}

@@ -1,0 +1,353 @@
+import { chmod, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCommand, runShellCommand, runSudo, scrubSecret, type SudoOptions } from './process'
+
+let dir: string
+
+beforeEach(async () => {
+  dir = await realpath(await mkdtemp(join(tmpdir(), 'duck-process-')))
+})
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+function opts(extra: Partial<SudoOptions> = {}): SudoOptions {
+  return { cwd: dir, signal: new AbortController().signal, ...extra }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** True when the process exists and is not a zombie (orphans may not be reaped here). */
+async function alive(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    const s = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const state = s.slice(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3)
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return true // no /proc: trust kill(0)
+  }
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 5_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await sleep(20)
+  }
+}
+
+async function readPid(file: string): Promise<number | undefined> {
+  try {
+    const n = Number.parseInt(await readFile(file, 'utf8'), 10)
+    return Number.isFinite(n) && n > 0 ? n : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function waitGone(pid: number, ms = 5_000): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (!(await alive(pid))) return true
+    await sleep(25)
+  }
+  return false
+}
+
+describe('runCommand', () => {
+  it('runs a program without a shell and returns its output and exit code', async () => {
+    const r = await runCommand(['printf', '%s|', 'a b', '"q"', "it's", '$HOME', '*'], opts())
+    expect(r).toMatchObject({ exitCode: 0, output: `a b|"q"|it's|$HOME|*|`, timedOut: false, cancelled: false })
+    expect(r.durationMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it('reports non-zero exit codes', async () => {
+    const r = await runCommand(['sh', '-c', 'echo nope; exit 3'], opts())
+    expect(r.exitCode).toBe(3)
+    expect(r.output).toBe('nope\n')
+  })
+
+  it('interleaves stdout and stderr as they arrive', async () => {
+    const r = await runCommand(
+      ['sh', '-c', 'echo out1; sleep 0.1; echo err1 >&2; sleep 0.1; echo out2; sleep 0.1; echo err2 >&2'],
+      opts()
+    )
+    expect(r.output).toBe('out1\nerr1\nout2\nerr2\n')
+  })
+
+  it('runs in cwd and adds env', async () => {
+    const r = await runCommand(
+      ['sh', '-c', 'pwd; echo "$DUCK_TEST_VAR"; echo "$PATH" | grep -c /'],
+      opts({ env: { DUCK_TEST_VAR: 'quack' } })
+    )
+    expect(r.output).toBe(`${dir}\nquack\n1\n`)
+  })
+
+  it('ignores stdin (does not inherit it)', async () => {
+    const r = await runCommand(['cat'], opts({ timeoutMs: 5_000 }))
+    expect(r).toMatchObject({ exitCode: 0, output: '', timedOut: false })
+  })
+
+  it('gives a clear message, not a throw, for a missing program', async () => {
+    const r = await runCommand(['duck-no-such-program-xyz', '--flag'], opts())
+    expect(r.exitCode).toBe(127)
+    expect(r.output).toBe('command not found: duck-no-such-program-xyz')
+    expect(r.timedOut).toBe(false)
+  })
+
+  it('gives a clear message for a non-executable file and for a missing cwd', async () => {
+    const f = join(dir, 'not-exec.sh')
+    await writeFile(f, 'echo hi\n')
+    const r1 = await runCommand([f], opts())
+    expect(r1.exitCode).toBe(127)
+    expect(r1.output).toBe(`permission denied: ${f}`)
+
+    const r2 = await runCommand(['true'], opts({ cwd: join(dir, 'missing') }))
+    expect(r2.exitCode).toBe(127)
+    expect(r2.output).toBe(`working directory not found: ${join(dir, 'missing')}`)
+  })
+
+  it('handles an empty argv', async () => {
+    const r = await runCommand([], opts())
+    expect(r.exitCode).toBe(127)
+    expect(r.output).toBe('no command given')
+  })
+
+  it('bounds huge output, keeping head and tail', async () => {
+    const r = await runCommand(
+      ['sh', '-c', 'echo START; head -c 20000000 /dev/zero | tr "\\0" a; echo; echo END'],
+      opts({ maxOutputChars: 1000 })
+    )
+    expect(r.exitCode).toBe(0)
+    expect(r.output.startsWith('START\naaa')).toBe(true)
+    expect(r.output.endsWith('aaa\nEND\n')).toBe(true)
+    expect(r.output).toContain('\n… [19,999,011 characters omitted] …\n')
+    expect(r.output.length).toBeLessThan(1100)
+  })
+
+  it('decodes multi-byte UTF-8 split across chunks', async () => {
+    const text = 'é😀ü'.repeat(50_000)
+    const r = await runCommand(
+      [process.execPath, '-e', "process.stdout.write('é😀ü'.repeat(50000))"],
+      opts({ maxOutputChars: 1_000_000 })
+    )
+    expect(r.output.length).toBe(text.length)
+    expect(r.output === text).toBe(true)
+  })
+
+  it('returns at once when already cancelled', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    const marker = join(dir, 'ran')
+    const r = await runCommand(['touch', marker], opts({ signal: ac.signal }))
+    expect(r).toMatchObject({ cancelled: true, exitCode: null, timedOut: false })
+    await expect(stat(marker)).rejects.toThrow()
+  })
+
+  it('kills the whole process tree on abort', async () => {
+    const ac = new AbortController()
+    const pidFile = join(dir, 'pid')
+    const p = runCommand(
+      ['sh', '-c', `echo before; sleep 30 & echo $! > "${pidFile}"; wait`],
+      opts({ signal: ac.signal })
+    )
+    const grandchild = await waitFor(() => readPid(pidFile))
+    expect(await alive(grandchild)).toBe(true)
+    const t0 = Date.now()
+    ac.abort()
+    const r = await p
+    expect(Date.now() - t0).toBeLessThan(4_000)
+    expect(r).toMatchObject({ cancelled: true, timedOut: false, exitCode: null })
+    expect(r.output).toBe('before\n')
+    expect(await waitGone(grandchild)).toBe(true)
+  })
+
+  it('kills the whole process tree on timeout', async () => {
+    const pidFile = join(dir, 'pid')
+    const r = await runCommand(['sh', '-c', `sleep 30 & echo $! > "${pidFile}"; wait`], opts({ timeoutMs: 500 }))
+    expect(r).toMatchObject({ timedOut: true, cancelled: false, exitCode: null })
+    expect(r.durationMs).toBeLessThan(5_000)
+    const grandchild = await readPid(pidFile)
+    expect(grandchild).toBeDefined()
+    expect(await waitGone(grandchild ?? 0)).toBe(true)
+  })
+
+  it('SIGKILLs processes that ignore SIGTERM after the grace period', async () => {
+    const pidFile = join(dir, 'pid')
+    const r = await runCommand(
+      ['sh', '-c', `trap "" TERM; sleep 30 & echo $! > "${pidFile}"; wait; wait`],
+      opts({ timeoutMs: 300, killGraceMs: 300 })
+    )
+    expect(r.timedOut).toBe(true)
+    expect(r.durationMs).toBeLessThan(5_000)
+    const grandchild = await readPid(pidFile)
+    expect(grandchild).toBeDefined()
+    expect(await waitGone(grandchild ?? 0)).toBe(true)
+  })
+
+  it('finishes when the program exits but a background child keeps the output pipe open', async () => {
+    const pidFile = join(dir, 'pid')
+    const r = await runCommand(['sh', '-c', `sleep 30 & echo $! > "${pidFile}"; echo done`], opts())
+    expect(r.exitCode).toBe(0)
+    expect(r.output).toBe('done\n')
+    expect(r.durationMs).toBeLessThan(5_000)
+    expect(await waitGone((await readPid(pidFile)) ?? 0)).toBe(true)
+  })
+
+  it('does not kill a background job that redirected its output', async () => {
+    const pidFile = join(dir, 'pid')
+    const r = await runCommand(['sh', '-c', `sleep 30 >/dev/null 2>&1 & echo $! > "${pidFile}"; echo done`], opts())
+    expect(r.output).toBe('done\n')
+    const pid = (await readPid(pidFile)) ?? 0
+    await sleep(1_500)
+    expect(await alive(pid)).toBe(true)
+    process.kill(pid, 'SIGKILL')
+  })
+})
+
+describe('runShellCommand', () => {
+  it('runs a command line through /bin/sh -c', async () => {
+    const r = await runShellCommand('echo abc | tr a-c x-z && echo "$0"', opts())
+    expect(r.exitCode).toBe(0)
+    expect(r.output).toBe('xyz\n/bin/sh\n')
+  })
+
+  it('reports exit codes and missing commands like a shell', async () => {
+    expect((await runShellCommand('exit 7', opts())).exitCode).toBe(7)
+    const r = await runShellCommand('duck-no-such-program-xyz', opts())
+    expect(r.exitCode).toBe(127)
+    expect(r.output).toMatch(/not found/)
+  })
+
+  it('kills the tree on abort', async () => {
+    const ac = new AbortController()
+    const pidFile = join(dir, 'pid')
+    const p = runShellCommand(`sleep 30 & echo $! > "${pidFile}"; wait`, opts({ signal: ac.signal }))
+    const pid = await waitFor(() => readPid(pidFile))
+    ac.abort()
+    const r = await p
+    expect(r.cancelled).toBe(true)
+    expect(await waitGone(pid)).toBe(true)
+  })
+})
+
+describe('runSudo', () => {
+  const PASSWORD = 'c0rrect h0rse "battery" $staple'
+
+  /** A fake sudo: checks the exact prefix, reads one line of stdin and compares. */
+  async function fakeSudo(): Promise<string> {
+    const path = join(dir, 'fake-sudo')
+    await writeFile(join(dir, 'expected'), PASSWORD + '\n')
+    await writeFile(
+      path,
+      `#!/bin/sh
+D='${dir}'
+if [ "$#" -eq 1 ] && [ "$1" = "-k" ]; then echo reset >> "$D/k-calls"; exit 0; fi
+if [ "$1" != "-k" ] || [ "$2" != "-S" ] || [ "$3" != "-p" ] || [ "$4" != "" ] || [ "$5" != "--" ]; then
+  echo "fake sudo: bad arguments: $*" >&2; exit 99
+fi
+shift 5
+IFS= read -r pw
+expected=$(cat "$D/expected")
+if [ "$pw" = "$expected" ]; then
+  if IFS= read -r more; then echo "fake sudo: stdin not closed" >&2; exit 98; fi
+  exec "$@"
+fi
+echo "Sorry, try again." >&2
+echo "fake sudo: got [$pw]" >&2
+echo "sudo: 1 incorrect password attempt" >&2
+exit 1
+`
+    )
+    await chmod(path, 0o755)
+    return path
+  }
+
+  it('runs argv verbatim (no shell) with the right password and resets the ticket', async () => {
+    const sudoPath = await fakeSudo()
+    const r = await runSudo(['printf', '%s|', 'a b', `"q" 'x'`, '$HOME', ';', 'rm -rf /'], PASSWORD, opts({ sudoPath }))
+    expect(r).toMatchObject({ exitCode: 0, passwordRejected: false, timedOut: false, cancelled: false })
+    expect(r.output).toBe(`a b|"q" 'x'|$HOME|;|rm -rf /|`)
+    expect(await readFile(join(dir, 'k-calls'), 'utf8')).toBe('reset\n')
+  })
+
+  it('detects a rejected password and never shows it', async () => {
+    const sudoPath = await fakeSudo()
+    const wrong = 'wr0ng pa$$word'
+    const r = await runSudo(['id'], wrong, opts({ sudoPath }))
+    expect(r.passwordRejected).toBe(true)
+    expect(r.exitCode).toBe(1)
+    expect(r.output).toContain('Sorry, try again.')
+    expect(r.output).toContain('fake sudo: got [[redacted]]')
+    expect(r.output).not.toContain(wrong)
+    expect(JSON.stringify(r)).not.toContain(wrong)
+    expect(await readFile(join(dir, 'k-calls'), 'utf8')).toBe('reset\n')
+  })
+
+  it('scrubs the password from output, also when split across chunks', async () => {
+    const sudoPath = await fakeSudo()
+    const half = Math.floor(PASSWORD.length / 2)
+    const r = await runSudo(
+      [
+        'sh',
+        '-c',
+        'printf "%s" "$1"; sleep 0.2; printf "%s\\n" "$2"; echo "$1$2"',
+        'sh',
+        PASSWORD.slice(0, half),
+        PASSWORD.slice(half)
+      ],
+      PASSWORD,
+      opts({ sudoPath })
+    )
+    expect(r.exitCode).toBe(0)
+    expect(r.output).toBe('[redacted]\n[redacted]\n')
+    expect(r.passwordRejected).toBe(false)
+  })
+
+  it('does not treat a command that fails with exit 1 as a rejected password', async () => {
+    const sudoPath = await fakeSudo()
+    const r = await runSudo(['sh', '-c', 'echo failing; exit 1'], PASSWORD, opts({ sudoPath }))
+    expect(r).toMatchObject({ exitCode: 1, passwordRejected: false, output: 'failing\n' })
+  })
+
+  it('gives a clear, password-free message when sudo is missing', async () => {
+    const r = await runSudo(['id'], PASSWORD, opts({ sudoPath: join(dir, 'no-sudo') }))
+    expect(r.exitCode).toBe(127)
+    expect(r.output).toBe(`command not found: ${join(dir, 'no-sudo')}`)
+    expect(r.passwordRejected).toBe(false)
+    expect(JSON.stringify(r)).not.toContain(PASSWORD)
+  })
+
+  it('kills the tree on abort', async () => {
+    const sudoPath = await fakeSudo()
+    const ac = new AbortController()
+    const pidFile = join(dir, 'pid')
+    const p = runSudo(
+      ['sh', '-c', `sleep 30 & echo $! > "${pidFile}"; wait`],
+      PASSWORD,
+      opts({ sudoPath, signal: ac.signal })
+    )
+    const pid = await waitFor(() => readPid(pidFile))
+    ac.abort()
+    const r = await p
+    expect(r).toMatchObject({ cancelled: true, passwordRejected: false })
+    expect(await waitGone(pid)).toBe(true)
+  })
+})
+
+describe('scrubSecret', () => {
+  it('replaces every occurrence and leaves text alone for an empty secret', () => {
+    expect(scrubSecret('a pw b pw', 'pw')).toBe('a [redacted] b [redacted]')
+    expect(scrubSecret('abc', '')).toBe('abc')
+  })
+})

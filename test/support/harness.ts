@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { readEnvConfig } from '../../src/main/core/config/env'
+import { DuckService, type DuckServiceOptions } from '../../src/main/core/service'
+import { listen, type RunningServer } from '../../src/main/server/listen'
+import { startFakeModelServer, type FakeModelServer, type FakeRequestBody } from './fake-model-server'
+import { parseSse, type WireEvent } from './sse'
+
+export const MODELS = { action: 'planner', thinker: 'thinker', memory_policy: 'memory', critic: 'critic' } as const
+
+export interface Harness {
+  fake: FakeModelServer
+  duck: DuckService
+  server: RunningServer
+  dataDir: string
+  /** A fresh workspace folder for a test. */
+  workspace(): string
+  api(path: string, init?: RequestInit): Promise<Response>
+  /** POSTs a stream route and returns the raw body and its parsed events. */
+  stream(path: string, body: unknown): Promise<{ status: number; body: string; events: WireEvent[] }>
+  /** Restarts the core on the same database (as after a crash or an app restart). */
+  restart(): Promise<void>
+  stop(): Promise<void>
+}
+
+export function directive(actions: { tool: string; args: Record<string, unknown>; reason?: string }[], risk = 'low', intent = 'do it') {
+  return JSON.stringify({
+    kind: 'action_directive',
+    intent,
+    risk_level: risk,
+    actions: actions.map((a) => ({ reason: 'because', ...a }))
+  })
+}
+
+export function messagesText(body: FakeRequestBody | null | undefined): string[] {
+  return (body?.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
+}
+
+export function hasObservations(body: FakeRequestBody | null | undefined): boolean {
+  return messagesText(body).some((text) => text.includes('tool_observations'))
+}
+
+/** Writes a stand-in for sudo that accepts one password and runs nothing privileged. */
+export function fakeSudo(dir: string, password: string, output = 'sudo updated'): string {
+  const path = join(dir, 'fake-sudo')
+  writeFileSync(
+    path,
+    `#!/bin/sh
+# fake sudo: -k -S -p '' -- argv…  (or -k alone)
+[ "$1" = "-k" ] && [ $# -eq 1 ] && exit 0
+IFS= read -r pw
+if [ "$pw" = "${password}" ]; then echo "${output}: $*"; exit 0; fi
+echo "Sorry, try again." >&2
+exit 1
+`
+  )
+  chmodSync(path, 0o755)
+  return path
+}
+
+export async function startHarness(options: Partial<DuckServiceOptions> = {}): Promise<Harness> {
+  const fake = await startFakeModelServer()
+  const dataDir = mkdtempSync(join(tmpdir(), 'duck-seed-'))
+  const env = {
+    DUCK_DB_PATH: join(dataDir, 'duck.sqlite3'),
+    DUCK_MODEL_BASE_URL: fake.url,
+    DUCK_MODEL_ACTION: MODELS.action,
+    DUCK_MODEL_THINKER: MODELS.thinker,
+    DUCK_MODEL_MEMORY_POLICY: MODELS.memory_policy,
+    DUCK_MODEL_CRITIC: MODELS.critic
+  }
+  const make = () =>
+    new DuckService({
+      env: readEnvConfig(dataDir, env),
+      userDataDir: dataDir,
+      modelTimeouts: { timeoutMs: 5000, idleTimeoutMs: 1000 },
+      ...options
+    })
+  let duck = make()
+  let server = await listen({ service: duck, port: 0, token: 'seed-token' })
+  const workspaces: string[] = []
+  const harness: Harness = {
+    fake,
+    get duck() {
+      return duck
+    },
+    get server() {
+      return server
+    },
+    dataDir,
+    workspace() {
+      const dir = mkdtempSync(join(tmpdir(), 'duck-ws-'))
+      workspaces.push(dir)
+      return dir
+    },
+    api(path, init = {}) {
+      return fetch(server.url + path, {
+        ...init,
+        headers: { Authorization: 'Bearer seed-token', 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) }
+      })
+    },
+    async stream(path, body) {
+      const response = await harness.api(path, { method: 'POST', body: JSON.stringify(body) })
+      const text = await response.text()
+      return { status: response.status, body: text, events: response.ok ? parseSse(text) : [] }
+    },
+    async restart() {
+      await server.close()
+      await duck.close()
+      duck = make()
+      server = await listen({ service: duck, port: 0, token: 'seed-token' })
+    },
+    async stop() {
+      await server.close()
+      await duck.close()
+      await fake.close()
+      rmSync(dataDir, { recursive: true, force: true })
+      for (const dir of workspaces) rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  return harness
+}
