@@ -142,6 +142,21 @@ describe('approvals', () => {
     expect(right.body).toContain('sudo updated')
     expect(right.body).not.toContain('correct horse')
   })
+  it('a privileged command other than plain sudo is refused after approval, without a password prompt', async () => {
+    planOnce([{ tool: 'shell_exec_safe', args: { command: 'doas ls' } }])
+    h.fake.script(MODELS.thinker, { content: 'could not' })
+    const first = await h.stream('/v1/chat/stream', { message: 'doas', workspace: h.workspace() })
+    const taskId = first.events[0]?.data.task_id as string
+    const approval = await pendingFor(taskId)
+    expect(approval?.rule_preview).toBeNull()
+    await h.api(`/v1/approvals/${approval?.approval_id}/allow_once`, { method: 'POST' })
+    const cont = await h.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval?.approval_id })
+    expect(ofType(cont.events, 'tool_password_requested')).toHaveLength(0)
+    const finished = ofType(cont.events, 'tool_call_finished')[0]
+    expect(finished?.data).toMatchObject({ ok: false })
+    expect(String(finished?.data.output)).toMatch(/only as one plain `sudo <command>`/)
+    expect(cont.events.at(-1)?.data.status).toBe('completed')
+  })
 })
 
 describe('failures', () => {

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   const userDataDir = process.env.DUCK_DATA_DIR?.trim() || defaultUserDataDir()
   let service: DuckService
   try {
-    service = new DuckService({ env: readEnvConfig(userDataDir), userDataDir })
+    const env = readEnvConfig(userDataDir)
+    service = new DuckService({ env, userDataDir, ...(env.sudoPath ? { tools: { sudoPath: env.sudoPath } } : {}) })
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }

@@ -26,13 +26,36 @@ function query(c: Context): Record<string, string> {
  */
 function taskStream(c: Context, run: (listener: (event: StreamEvent) => void) => Promise<unknown>): Response {
   return streamSSE(c, async (stream) => {
-    let queue = Promise.resolve()
+    // Events are formatted as they come and written in batches. A status change, or a delta
+    // when nothing went out for 16 ms, is written at once (the first token is never held
+    // back); the deltas of a fast model in between go out once per turn of the event loop.
+    let pending = ''
+    let lastWrite: Promise<unknown> = Promise.resolve()
+    let lastFlushAt = 0
+    let scheduled = false
+    const flush = (): void => {
+      if (!pending) return
+      lastWrite = stream.write(pending).catch(() => undefined)
+      pending = ''
+      lastFlushAt = performance.now()
+    }
     const listener = (event: StreamEvent): void => {
       const { type, ...data } = event
-      queue = queue.then(() => stream.writeSSE({ event: type, data: JSON.stringify(data) })).catch(() => undefined)
+      pending += `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`
+      const isDelta = type === 'content_delta' || type === 'reasoning_delta'
+      if (!isDelta || performance.now() - lastFlushAt > 16) {
+        flush()
+      } else if (!scheduled) {
+        scheduled = true
+        setImmediate(() => {
+          scheduled = false
+          flush()
+        })
+      }
     }
     await run(listener)
-    await queue
+    flush()
+    await lastWrite
   })
 }
 

@@ -162,7 +162,7 @@ export class TaskRunner {
           skipped: 'denied'
         })
         run.state.paused = null
-      } else if (approval.privileged) {
+      } else if (approval.privileged && (await this.deps.tools.get(paused.action.tool)?.needsPassword?.(paused.action.args))) {
         approvalsRepo.setApprovalStatus(this.deps.db, approval.id, 'password_pending')
         this.updateAudit(run, approval.auditId, { approved: true, decision })
         this.askPassword(run, approval, MAX_PASSWORD_ATTEMPTS)

@@ -12,6 +12,8 @@ export interface EnvConfig {
   modelApiKey?: string
   /** Per-role model names the environment pins (DUCK_MODEL_<ROLE>, else DUCK_MODEL). */
   models: Partial<Record<ModelRole, string>>
+  /** The sudo program, where it is not `sudo` on PATH (DUCK_SUDO_PATH). */
+  sudoPath?: string
 }
 
 export function readEnvConfig(userDataDir: string, env: NodeJS.ProcessEnv = process.env): EnvConfig {
@@ -35,5 +37,7 @@ export function readEnvConfig(userDataDir: string, env: NodeJS.ProcessEnv = proc
   if (apiToken) config.apiToken = apiToken
   if (modelBaseUrl) config.modelBaseUrl = modelBaseUrl
   if (modelApiKey) config.modelApiKey = modelApiKey
+  const sudoPath = nonEmpty('DUCK_SUDO_PATH')
+  if (sudoPath) config.sudoPath = sudoPath
   return config
 }

@@ -113,6 +113,7 @@ describe('parseCommand: refuses what the shell would rewrite', () => {
     ['export FOO=1', /declares variables/],
     ['! ls', /negates/],
     ['[[ -f x ]]', /test/],
+    ['[ -f x ]', /test/],
     ['find . -{de,}lete', /brace expansion/],
     ['echo {a..c}', /brace expansion/],
     ["echo 'unterminated", /syntax error/],

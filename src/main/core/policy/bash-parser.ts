@@ -64,8 +64,7 @@ async function loadParser(): Promise<Parser> {
   const runtimeWasm = require.resolve('web-tree-sitter/web-tree-sitter.wasm')
   const bashWasm = require.resolve('tree-sitter-bash/tree-sitter-bash.wasm')
   await Parser.init({
-    locateFile: (file: string, dir: string) =>
-      file === 'web-tree-sitter.wasm' ? runtimeWasm : dir + file
+    locateFile: (file: string, dir: string) => (file === 'web-tree-sitter.wasm' ? runtimeWasm : dir + file)
   })
   const bash = await Language.load(bashWasm)
   const parser = new Parser()
@@ -116,9 +115,7 @@ export async function analyzeCommand(command: string): Promise<CommandAnalysis> 
     const redirects = collectRedirects(root)
 
     const parsed: ParsedCommand =
-      problems.list.length === 0
-        ? { ok: true, parts, connectors }
-        : { ok: false, reason: problems.list.join('; ') }
+      problems.list.length === 0 ? { ok: true, parts, connectors } : { ok: false, reason: problems.list.join('; ') }
     return { parsed, problems: problems.list, commands, redirects }
   } finally {
     tree.delete()
@@ -135,12 +132,7 @@ class Problems {
   }
 }
 
-function walkProgram(
-  root: Node,
-  parts: CommandPart[],
-  connectors: string[],
-  problems: Problems
-): void {
+function walkProgram(root: Node, parts: CommandPart[], connectors: string[], problems: Problems): void {
   for (const child of root.children) {
     if (child.isNamed) {
       if (child.type === 'comment') continue
@@ -160,12 +152,7 @@ function walkProgram(
   }
 }
 
-function walkStatement(
-  node: Node,
-  parts: CommandPart[],
-  connectors: string[],
-  problems: Problems
-): void {
+function walkStatement(node: Node, parts: CommandPart[], connectors: string[], problems: Problems): void {
   switch (node.type) {
     case 'command': {
       const part = plainCommand(node, problems)
@@ -233,7 +220,7 @@ function walkStatement(
       problems.add('the command negates a command with `!`')
       return
     case 'test_command':
-      problems.add('the command uses a `[[ … ]]` or `(( … ))` test')
+      problems.add('the command uses a shell test (`[ … ]`, `[[ … ]]` or `(( … ))`)')
       return
     case 'ERROR':
       return // already reported by describeSyntaxError
@@ -292,7 +279,7 @@ interface Char {
 type Decoded = { value: string; glob: boolean } | { problem: string }
 
 /** Decodes one argument node into its literal value, or says why it is not plain. */
-export function decodeWord(node: Node): Decoded {
+function decodeWord(node: Node): Decoded {
   const chars: Char[] = []
   const problem = collectChars(node, chars)
   if (problem) return { problem }
@@ -421,11 +408,7 @@ function hasBraceExpansion(chars: Char[]): boolean {
 // Redirects
 
 function isRedirect(node: Node): boolean {
-  return (
-    node.type === 'file_redirect' ||
-    node.type === 'heredoc_redirect' ||
-    node.type === 'herestring_redirect'
-  )
+  return node.type === 'file_redirect' || node.type === 'heredoc_redirect' || node.type === 'herestring_redirect'
 }
 
 function describeRedirects(node: Node, problems: Problems): void {
@@ -468,9 +451,7 @@ function firstLine(text: string): string {
 }
 
 function collectRedirects(root: Node): RedirectInfo[] {
-  return root
-    .descendantsOfType(['file_redirect', 'heredoc_redirect', 'herestring_redirect'])
-    .map(redirectInfo)
+  return root.descendantsOfType(['file_redirect', 'heredoc_redirect', 'herestring_redirect']).map(redirectInfo)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,8 +463,7 @@ function collectCommands(root: Node): CommandPart[] {
     const argv: string[] = []
     const globs: boolean[] = []
     for (const child of node.children) {
-      if (child.type === 'variable_assignment' || isRedirect(child) || child.type === 'comment')
-        continue
+      if (child.type === 'variable_assignment' || isRedirect(child) || child.type === 'comment') continue
       const target = child.type === 'command_name' ? child.firstChild : child
       if (!target || target.isMissing) continue
       const word = decodeWord(target)
@@ -508,9 +488,7 @@ function describeSyntaxError(root: Node): string {
       : 'the command is incomplete'
   }
   const near = bad?.text.trim().slice(0, 40)
-  return near
-    ? `the command has a syntax error near \`${near}\``
-    : 'the command has a syntax error'
+  return near ? `the command has a syntax error near \`${near}\`` : 'the command has a syntax error'
 }
 
 function findFirst(node: Node, pred: (n: Node) => boolean): Node | null {

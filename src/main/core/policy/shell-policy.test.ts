@@ -167,13 +167,19 @@ describe('apt list --upgradable', () => {
 })
 
 describe('privileged commands', () => {
-  it.each(['sudo apt update', 'sudo ls', 'su -c "ls" root', 'pkexec ls', 'doas rm x', '/usr/bin/sudo id', 'ls && sudo -u bob id', 'echo $(sudo id)'])(
-    '%s needs a person every time and can never be a rule',
-    async (command) => {
-      const a = await assessShellCommand(command, 'none')
-      expect(a).toMatchObject({ privileged: true, needs_approval: true, rule_keys: [], risk_level: 'high' })
-    }
-  )
+  it.each([
+    'sudo apt update',
+    'sudo ls',
+    'su -c "ls" root',
+    'pkexec ls',
+    'doas rm x',
+    '/usr/bin/sudo id',
+    'ls && sudo -u bob id',
+    'echo $(sudo id)'
+  ])('%s needs a person every time and can never be a rule', async (command) => {
+    const a = await assessShellCommand(command, 'none')
+    expect(a).toMatchObject({ privileged: true, needs_approval: true, rule_keys: [], risk_level: 'high' })
+  })
 
   it('classifies what sudo runs, for information', async () => {
     const a = await assessShellCommand('sudo apt update')
@@ -288,6 +294,8 @@ describe('rule keys', () => {
     ['find . -exec rm {} +', []],
     ["python3 -c 'print(1)'", []],
     ['eval ls', []],
+    ['coproc ls', []],
+    ["trap 'rm x' EXIT", []],
     ['git -c core.pager=evil log', []],
     ['git config core.fsmonitor evil', []],
     ['rg --pre evil x', []],
@@ -347,7 +355,16 @@ describe('argument checks on read-only programs', () => {
     ['constructor'],
     ['toString'],
     ['git constructor'],
-    ['apt __proto__']
+    ['apt __proto__'],
+    ['coproc rm x'],
+    ['docker -H ssh://evil ps'],
+    ['docker --context x ps'],
+    ['pip list --python /tmp/evil'],
+    ['pip --python /tmp/evil list'],
+    ['dnf list --setopt=pluginpath=/x'],
+    ["trap 'rm -rf x' EXIT"],
+    ['hash -p ./evil ls'],
+    ['[ -f x ]']
   ])('%s asks', async (command) => {
     expect((await assessShellCommand(command)).needs_approval).toBe(true)
   })
@@ -363,11 +380,12 @@ describe('argument checks on read-only programs', () => {
     ['sed -n "/a/{p;q}" f'],
     ['sed -n "s/a/b/gp" f'],
     ['sed -En "s|/usr|X|p" f'],
-    ['sed -n "$p" f'],
+    ["sed -n '$p' f"],
     ['sort -rk2 f'],
     ['ls *'],
     ['cat *.md'],
-    ['find . -name x -- ']
+    ['test -f package.json'],
+    ['echo a\\;rm x']
   ])('%s does not ask', async (command) => {
     expect((await assessShellCommand(command)).needs_approval).toBe(false)
   })
@@ -403,9 +421,7 @@ describe('wrappers and interpreters', () => {
 
 describe('reasons', () => {
   it('are plain sentences about the command', async () => {
-    expect((await assessShellCommand('echo $(id)')).reasons).toEqual([
-      'the command uses command substitution `$(…)`'
-    ])
+    expect((await assessShellCommand('echo $(id)')).reasons).toEqual(['the command uses command substitution `$(…)`'])
     expect((await assessShellCommand('cat f > /etc/x')).reasons).toEqual([
       'output is redirected to a file (`> /etc/x`)'
     ])

@@ -44,10 +44,7 @@ export interface PartVerdict {
 }
 
 /** Assesses a shell command; see the module comment for the rules. */
-export async function assessShellCommand(
-  command: string,
-  plannerRisk?: RiskLevel
-): Promise<Assessment> {
+export async function assessShellCommand(command: string, plannerRisk?: RiskLevel): Promise<Assessment> {
   const summary = await summarize(command, 0)
   let needsApproval = !summary.safe || summary.privileged
   const reasons = [...summary.reasons]
@@ -122,11 +119,7 @@ async function summarize(command: string, depth: number): Promise<Summary> {
 }
 
 /** A verdict for a program that runs a command string (`bash -c '…'`, `su -c '…'`). */
-async function innerString(
-  script: string | undefined,
-  depth: number,
-  base: PartVerdict
-): Promise<PartVerdict> {
+async function innerString(script: string | undefined, depth: number, base: PartVerdict): Promise<PartVerdict> {
   if (script === undefined || depth >= MAX_DEPTH) return base
   const inner = await summarize(script, depth + 1)
   return {
@@ -139,13 +132,13 @@ async function innerString(
 }
 
 /** A verdict for a program that runs another program given as words (`xargs rm`). */
-async function innerArgv(
-  argv: string[] | null,
-  depth: number,
-  base: PartVerdict
-): Promise<PartVerdict> {
+async function innerArgv(argv: string[] | null, depth: number, base: PartVerdict): Promise<PartVerdict> {
   if (!argv || argv.length === 0 || depth >= MAX_DEPTH) return base
-  const inner = await classify(argv, argv.map(() => false), depth + 1)
+  const inner = await classify(
+    argv,
+    argv.map(() => false),
+    depth + 1
+  )
   return {
     ...base,
     action: mostDangerousAction([base.action, inner.action]),
@@ -176,12 +169,7 @@ function safe(action: ActionType, risk: RiskLevel, key: string): PartVerdict {
   return { action, risk, safe: true, reasons: [], key, privileged: false }
 }
 
-function ask(
-  action: ActionType,
-  risk: RiskLevel,
-  reasons: string[],
-  key: string | null
-): PartVerdict {
+function ask(action: ActionType, risk: RiskLevel, reasons: string[], key: string | null): PartVerdict {
   return { action, risk, safe: false, reasons, key, privileged: false }
 }
 
@@ -212,9 +200,14 @@ async function classify(argv: string[], globs: boolean[], depth: number): Promis
     if (readOnly.check) {
       const glob = optionLikeGlob(args, argGlobs)
       if (glob !== null) {
-        return ask(readOnly.action, 'medium', [
-          `the wildcard \`${glob}\` could expand to a file name that starts with \`-\` and be taken as an option of \`${prog}\``
-        ], prog)
+        return ask(
+          readOnly.action,
+          'medium',
+          [
+            `the wildcard \`${glob}\` could expand to a file name that starts with \`-\` and be taken as an option of \`${prog}\``
+          ],
+          prog
+        )
       }
       const verdict = await readOnly.check(args, prog, depth)
       if (verdict) return verdict
@@ -227,15 +220,23 @@ async function classify(argv: string[], globs: boolean[], depth: number): Promis
     const glob = optionLikeGlob(args, argGlobs)
     const verdict = await sub(args, prog, depth)
     if (verdict.safe && glob !== null) {
-      return ask(verdict.action, 'medium', [
-        `the wildcard \`${glob}\` could expand to a file name that starts with \`-\` and be taken as an option of \`${prog}\``
-      ], verdict.key)
+      return ask(
+        verdict.action,
+        'medium',
+        [
+          `the wildcard \`${glob}\` could expand to a file name that starts with \`-\` and be taken as an option of \`${prog}\``
+        ],
+        verdict.key
+      )
     }
     return verdict
   }
 
   const known = lookup(OTHER_PROGRAMS, prog)
   if (known) return known(args, prog)
+
+  const builtin = lookup(CODE_BUILTINS, prog)
+  if (builtin) return ask('unknown', 'medium', [builtin], null)
 
   if (/^mkfs(\..+)?$/.test(prog)) {
     return ask('file_write', 'high', [`\`${prog}\` formats a disk, erasing everything on it`], prog)
@@ -367,11 +368,26 @@ async function privileged(prog: string, args: string[], depth: number): Promise<
   const specs: Record<string, OptSpec> = {
     sudo: {
       short: 'CDghpRrtTUu',
-      long: ['chdir', 'close-from', 'group', 'host', 'prompt', 'role', 'type', 'other-user', 'user', 'command-timeout', 'chroot']
+      long: [
+        'chdir',
+        'close-from',
+        'group',
+        'host',
+        'prompt',
+        'role',
+        'type',
+        'other-user',
+        'user',
+        'command-timeout',
+        'chroot'
+      ]
     },
     doas: { short: 'Cu' },
     pkexec: { long: ['user'] },
-    run0: { short: 'uDg', long: ['user', 'group', 'chdir', 'unit', 'property', 'description', 'slice', 'nice', 'setenv', 'background'] }
+    run0: {
+      short: 'uDg',
+      long: ['user', 'group', 'chdir', 'unit', 'property', 'description', 'slice', 'nice', 'setenv', 'background']
+    }
   }
   const inner = wrappedArgv(args, specs[prog] ?? {})
   return innerArgv(inner, depth, base)
@@ -473,22 +489,24 @@ async function interpreter(prog: string, args: string[], depth: number): Promise
     }
   }
   if (['awk', 'gawk', 'mawk', 'nawk'].includes(prog)) {
-    const parsed = parseArgs(args, { short: 'fvFE', long: ['file', 'assign', 'field-separator', 'exec', 'include', 'load'] })
-    const fromFile = parsed.opts.some((o) => ['-f', '-E', '--file', '--exec', '--include', '--load', '-i', '-l'].includes(o.name))
+    const parsed = parseArgs(args, {
+      short: 'fvFE',
+      long: ['file', 'assign', 'field-separator', 'exec', 'include', 'load']
+    })
+    const fromFile = parsed.opts.some((o) =>
+      ['-f', '-E', '--file', '--exec', '--include', '--load', '-i', '-l'].includes(o.name)
+    )
     const program = parsed.positionals[0] ?? ''
     const runsThings = fromFile || /system|getline|\||>|print[f]?\s*>|close|fflush/.test(program)
-    return ask(
-      'unknown',
-      'medium',
-      [`\`${prog}\` runs an awk program`],
-      runsThings ? null : prog
-    )
+    return ask('unknown', 'medium', [`\`${prog}\` runs an awk program`], runsThings ? null : prog)
   }
   const inline = lookup(INTERPRETERS, prog) ?? []
   const hasInline = args.some(
     (a) =>
       inline.includes(a) ||
-      inline.some((flag) => flag.length === 2 && a.startsWith('-') && !a.startsWith('--') && a.includes(flag[1] as string)) ||
+      inline.some(
+        (flag) => flag.length === 2 && a.startsWith('-') && !a.startsWith('--') && a.includes(flag[1] as string)
+      ) ||
       inline.some((flag) => flag.startsWith('--') && a.startsWith(flag + '='))
   )
   const script = args.find((a) => !a.startsWith('-'))
@@ -514,7 +532,12 @@ const WRAPPERS: Record<string, WrapperSpec> = {
     long: ['arg-file', 'delimiter', 'max-args', 'max-procs', 'max-chars', 'max-lines', 'process-slot-var'],
     what: 'runs another program for each input line'
   },
-  env: { short: 'uCS', long: ['unset', 'chdir', 'split-string'], assignments: true, what: 'runs another program with a changed environment' },
+  env: {
+    short: 'uCS',
+    long: ['unset', 'chdir', 'split-string'],
+    assignments: true,
+    what: 'runs another program with a changed environment'
+  },
   nice: { short: 'n', long: ['adjustment'], what: 'runs another program' },
   ionice: { short: 'cnpPu', long: ['class', 'classdata', 'pid', 'pgid', 'uid'], what: 'runs another program' },
   nohup: { what: 'runs another program in the background of the session' },
@@ -534,7 +557,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   caffeinate: { short: 'tw', what: 'runs another program' },
   watch: { short: 'dgnqx', long: ['differences', 'interval', 'exec'], joined: true, what: 'runs a command repeatedly' },
   eval: { joined: true, what: 'runs its arguments as a shell command' },
-  'systemd-run': { what: 'runs another program as a service' }
+  'systemd-run': { what: 'runs another program as a service' },
+  coproc: { what: 'runs another program alongside the shell' }
 }
 
 async function wrapper(prog: string, args: string[], depth: number): Promise<PartVerdict> {
@@ -600,6 +624,7 @@ const READ_ONLY: Record<string, ReadOnlyEntry> = {
   echo: info(),
   printf: info(),
   true: info(),
+  test: read(),
   false: info(),
   hostname: info(checkHostname),
   date: info(checkDate),
@@ -663,7 +688,7 @@ function checkHostname(args: string[]): PartVerdict | null {
   const parsed = parseArgs(args)
   const setting = parsed.opts.some((o) => ['-F', '-b', '--file', '--boot'].includes(o.name))
   if (setting || parsed.positionals.length > 0) {
-    return ask('process', 'medium', ['`hostname` with an argument changes the computer\'s name'], 'hostname')
+    return ask('process', 'medium', ["`hostname` with an argument changes the computer's name"], 'hostname')
   }
   return null
 }
@@ -676,7 +701,25 @@ function checkDate(args: string[]): PartVerdict | null {
   return setting ? ask('process', 'medium', ['`date` with a time sets the system clock'], 'date') : null
 }
 
-const IP_OBJECTS = new Set(['address', 'addr', 'a', 'link', 'l', 'route', 'r', 'ro', 'neigh', 'neighbour', 'neighbor', 'n', 'rule', 'ru', 'maddress', 'maddr', 'm'])
+const IP_OBJECTS = new Set([
+  'address',
+  'addr',
+  'a',
+  'link',
+  'l',
+  'route',
+  'r',
+  'ro',
+  'neigh',
+  'neighbour',
+  'neighbor',
+  'n',
+  'rule',
+  'ru',
+  'maddress',
+  'maddr',
+  'm'
+])
 const IP_SHOW = new Set(['show', 'list', 'ls', 'lst', 'sh', 's'])
 
 function checkIp(args: string[]): PartVerdict | null {
@@ -703,7 +746,10 @@ function ipKey(args: string[]): string {
 }
 
 function checkFile(args: string[]): PartVerdict | null {
-  const parsed = parseArgs(args, { short: 'efFmP', long: ['exclude', 'exclude-quiet', 'files-from', 'separator', 'magic-file', 'parameter'] })
+  const parsed = parseArgs(args, {
+    short: 'efFmP',
+    long: ['exclude', 'exclude-quiet', 'files-from', 'separator', 'magic-file', 'parameter']
+  })
   return hasOpt(parsed, 'C', ['compile'])
     ? ask('file_write', 'medium', ['`file -C` writes a compiled magic file'], 'file')
     : null
@@ -726,7 +772,21 @@ function checkTree(args: string[]): PartVerdict | null {
 }
 
 function checkSort(args: string[]): PartVerdict | null {
-  const parsed = parseArgs(args, { short: 'kotST', long: ['key', 'output', 'field-separator', 'buffer-size', 'temporary-directory', 'files0-from', 'random-source', 'parallel', 'batch-size', 'compress-program'] })
+  const parsed = parseArgs(args, {
+    short: 'kotST',
+    long: [
+      'key',
+      'output',
+      'field-separator',
+      'buffer-size',
+      'temporary-directory',
+      'files0-from',
+      'random-source',
+      'parallel',
+      'batch-size',
+      'compress-program'
+    ]
+  })
   if (parsed.opts.some((o) => longIs(o.name, 'compress-program'))) {
     return ask('unknown', 'medium', ['`sort --compress-program` runs another program'], null)
   }
@@ -737,7 +797,43 @@ function checkSort(args: string[]): PartVerdict | null {
 }
 
 function checkRipgrep(args: string[]): PartVerdict | null {
-  const parsed = parseArgs(args, { short: 'ABCEMTdefgjmrt', long: ['after-context', 'before-context', 'context', 'encoding', 'max-columns', 'type-not', 'max-depth', 'regexp', 'file', 'glob', 'threads', 'max-count', 'replace', 'type', 'pre', 'pre-glob', 'hostname-bin', 'iglob', 'ignore-file', 'type-add', 'sort', 'sortr', 'colors', 'path-separator', 'field-match-separator', 'field-context-separator', 'context-separator', 'max-filesize', 'dfa-size-limit', 'regex-size-limit', 'engine', 'type-clear'] })
+  const parsed = parseArgs(args, {
+    short: 'ABCEMTdefgjmrt',
+    long: [
+      'after-context',
+      'before-context',
+      'context',
+      'encoding',
+      'max-columns',
+      'type-not',
+      'max-depth',
+      'regexp',
+      'file',
+      'glob',
+      'threads',
+      'max-count',
+      'replace',
+      'type',
+      'pre',
+      'pre-glob',
+      'hostname-bin',
+      'iglob',
+      'ignore-file',
+      'type-add',
+      'sort',
+      'sortr',
+      'colors',
+      'path-separator',
+      'field-match-separator',
+      'field-context-separator',
+      'context-separator',
+      'max-filesize',
+      'dfa-size-limit',
+      'regex-size-limit',
+      'engine',
+      'type-clear'
+    ]
+  })
   if (parsed.opts.some((o) => o.name === '--pre' || o.name === '--hostname-bin')) {
     return ask('unknown', 'medium', ['`rg --pre` runs another program on every file'], null)
   }
@@ -757,7 +853,11 @@ async function checkFind(args: string[], _prog: string, depth: number): Promise<
       let end = i + 1
       while (end < args.length && args[end] !== ';' && args[end] !== '+') end++
       const inner = args.slice(i + 1, end)
-      return innerArgv(inner, depth, ask('unknown', 'medium', [`\`find ${arg}\` runs another program on the files it finds`], null))
+      return innerArgv(
+        inner,
+        depth,
+        ask('unknown', 'medium', [`\`find ${arg}\` runs another program on the files it finds`], null)
+      )
     }
     if (arg === '-delete') {
       return ask('file_write', 'high', ['`find -delete` deletes the files it finds'], 'find -delete')
@@ -769,7 +869,25 @@ async function checkFind(args: string[], _prog: string, depth: number): Promise<
   return null
 }
 
-const SED_FLAGS = new Set(['-n', '-E', '-r', '-s', '-z', '-u', '--quiet', '--silent', '--regexp-extended', '--separate', '--null-data', '--zero-terminated', '--unbuffered', '--posix', '--debug', '--sandbox', '--line-length'])
+const SED_FLAGS = new Set([
+  '-n',
+  '-E',
+  '-r',
+  '-s',
+  '-z',
+  '-u',
+  '--quiet',
+  '--silent',
+  '--regexp-extended',
+  '--separate',
+  '--null-data',
+  '--zero-terminated',
+  '--unbuffered',
+  '--posix',
+  '--debug',
+  '--sandbox',
+  '--line-length'
+])
 
 function checkSed(args: string[]): PartVerdict | null {
   const parsed = parseArgs(args, { short: 'efil', long: ['expression', 'file', 'line-length'] })
@@ -850,10 +968,17 @@ interface SubTable {
   none?: ActionType
   /** What an unknown subcommand is. */
   fallback?: ActionType
+  /** Arguments (anywhere) that make a read-only subcommand unsafe, e.g. pip's `--python`. */
+  unsafeArgs?: RegExp
 }
 
 function words(action: ActionType, list: string): Record<string, ActionType> {
-  return Object.fromEntries(list.split(/\s+/).filter(Boolean).map((w) => [w, action]))
+  return Object.fromEntries(
+    list
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => [w, action])
+  )
 }
 
 /** A generic handler for programs whose subcommands are a simple table. */
@@ -870,13 +995,27 @@ function table(t: SubTable): SubHandler {
       return action === 'system_info' ? safe(action, 'none', prog) : asks(action, prog, prog)
     }
     const safeAction = t.safe && lookup(t.safe, sub)
-    if (safeAction) return safe(safeAction, DEFAULT_RISK[safeAction], key)
+    if (safeAction) {
+      // Options before the subcommand (`docker -H ssh://…`, `pip --python …`) can make the
+      // tool connect elsewhere or run another program: such calls ask.
+      const bad = args.slice(0, idx).find((a) => a.startsWith('-')) ?? args.find((a) => t.unsafeArgs?.test(a))
+      if (bad !== undefined) {
+        return ask(
+          safeAction,
+          'medium',
+          [`\`${key}\` is given the option \`${bad}\`, which Duck does not allow without a person`],
+          key
+        )
+      }
+      return safe(safeAction, DEFAULT_RISK[safeAction], key)
+    }
     const action = (t.other && lookup(t.other, sub)) ?? t.fallback ?? 'unknown'
     return asks(action, key, key)
   }
 }
 
-const APT_INSTALL = 'install remove purge upgrade full-upgrade dist-upgrade update autoremove autopurge reinstall build-dep satisfy clean autoclean source download edit-sources markauto unmarkauto changelog check'
+const APT_INSTALL =
+  'install remove purge upgrade full-upgrade dist-upgrade update autoremove autopurge reinstall build-dep satisfy clean autoclean source download edit-sources markauto unmarkauto changelog check'
 
 function apt(args: string[], prog: string): PartVerdict {
   const idx = findSubcommand(args, ['-o', '-c', '-t', '--option', '--config-file', '--target-release'])
@@ -884,7 +1023,19 @@ function apt(args: string[], prog: string): PartVerdict {
   const key = subKey(prog, sub)
   const readSubs =
     prog === 'apt-cache'
-      ? ['search', 'show', 'showpkg', 'showsrc', 'policy', 'depends', 'rdepends', 'madison', 'pkgnames', 'stats', 'unmet']
+      ? [
+          'search',
+          'show',
+          'showpkg',
+          'showsrc',
+          'policy',
+          'depends',
+          'rdepends',
+          'madison',
+          'pkgnames',
+          'stats',
+          'unmet'
+        ]
       : prog === 'apt-get'
         ? []
         : ['list', 'search', 'show', 'policy', 'depends', 'rdepends', 'madison', 'showsrc']
@@ -897,7 +1048,30 @@ function apt(args: string[], prog: string): PartVerdict {
   return asks('unknown', key, key)
 }
 
-const DPKG_READ = new Set(['-l', '--list', '-s', '--status', '-L', '--listfiles', '-S', '--search', '-p', '--print-avail', '--get-selections', '--print-architecture', '--print-foreign-architectures', '--audit', '-C', '--verify', '-V', '--version', '--help', '-?', '--no-pager', '--compare-versions'])
+const DPKG_READ = new Set([
+  '-l',
+  '--list',
+  '-s',
+  '--status',
+  '-L',
+  '--listfiles',
+  '-S',
+  '--search',
+  '-p',
+  '--print-avail',
+  '--get-selections',
+  '--print-architecture',
+  '--print-foreign-architectures',
+  '--audit',
+  '-C',
+  '--verify',
+  '-V',
+  '--version',
+  '--help',
+  '-?',
+  '--no-pager',
+  '--compare-versions'
+])
 
 function dpkg(args: string[]): PartVerdict {
   const first = args.find((a) => a.startsWith('-'))
@@ -910,9 +1084,60 @@ function dpkg(args: string[]): PartVerdict {
   return asks('package_install', key, key)
 }
 
-const GIT_READ = new Set(['status', 'log', 'diff', 'show', 'rev-parse', 'ls-files', 'blame', 'shortlog', 'describe', 'ls-tree', 'cat-file', 'grep', 'merge-base', 'count-objects', 'whatchanged', 'name-rev', 'show-ref', 'diff-tree', 'diff-files', 'diff-index', 'rev-list', 'for-each-ref', 'version', 'check-ignore', 'annotate', 'show-branch', 'cherry', 'range-diff'])
-const GIT_NETWORK = new Set(['pull', 'push', 'fetch', 'clone', 'ls-remote', 'submodule', 'send-email', 'request-pull', 'archive'])
-const GIT_SAFE_GLOBALS = new Set(['--no-pager', '-P', '--no-optional-locks', '--literal-pathspecs', '--no-replace-objects', '--glob-pathspecs', '--noglob-pathspecs', '--icase-pathspecs', '--version', '--help', '-h'])
+const GIT_READ = new Set([
+  'status',
+  'log',
+  'diff',
+  'show',
+  'rev-parse',
+  'ls-files',
+  'blame',
+  'shortlog',
+  'describe',
+  'ls-tree',
+  'cat-file',
+  'grep',
+  'merge-base',
+  'count-objects',
+  'whatchanged',
+  'name-rev',
+  'show-ref',
+  'diff-tree',
+  'diff-files',
+  'diff-index',
+  'rev-list',
+  'for-each-ref',
+  'version',
+  'check-ignore',
+  'annotate',
+  'show-branch',
+  'cherry',
+  'range-diff'
+])
+const GIT_NETWORK = new Set([
+  'pull',
+  'push',
+  'fetch',
+  'clone',
+  'ls-remote',
+  'submodule',
+  'send-email',
+  'request-pull',
+  'archive'
+])
+const GIT_SAFE_GLOBALS = new Set([
+  '--no-pager',
+  '-P',
+  '--no-optional-locks',
+  '--literal-pathspecs',
+  '--no-replace-objects',
+  '--glob-pathspecs',
+  '--noglob-pathspecs',
+  '--icase-pathspecs',
+  '--version',
+  '--help',
+  '-h'
+])
 
 function git(args: string[]): PartVerdict {
   let i = 0
@@ -955,7 +1180,10 @@ function git(args: string[]): PartVerdict {
     if (parsed.opts.some((o) => longIs(o.name, 'ext-diff'))) {
       return ask('unknown', 'medium', [`\`${key} --ext-diff\` runs an external diff program`], key)
     }
-    if (sub === 'grep' && (rest.some((a) => /^-[^-]*O/.test(a)) || parsed.opts.some((o) => longIs(o.name, 'open-files-in-pager')))) {
+    if (
+      sub === 'grep' &&
+      (rest.some((a) => /^-[^-]*O/.test(a)) || parsed.opts.some((o) => longIs(o.name, 'open-files-in-pager')))
+    ) {
       return ask('unknown', 'medium', ['`git grep -O` opens the results in another program'], null)
     }
     return safe('file_read', 'low', key)
@@ -967,13 +1195,36 @@ function git(args: string[]): PartVerdict {
     return asks(action, `git remote ${rest[0] ?? ''}`.trim(), key)
   }
   if (sub === 'config') {
-    const reads = rest.length > 0 && rest.every((a) => /^(--get|--get-all|--get-regexp|--list|-l|--show-origin|--show-scope|--global|--local|--system|--name-only|-z|--null)$/.test(a) || !a.startsWith('-'))
+    const reads =
+      rest.length > 0 &&
+      rest.every(
+        (a) =>
+          /^(--get|--get-all|--get-regexp|--list|-l|--show-origin|--show-scope|--global|--local|--system|--name-only|-z|--null)$/.test(
+            a
+          ) || !a.startsWith('-')
+      )
     const getting = rest.some((a) => /^(--get|--get-all|--get-regexp|--list|-l)$/.test(a))
     if (reads && getting) return safe('file_read', 'low', key)
-    return ask('file_write', 'medium', ['`git config` changes settings that can make later git commands run other programs'], null)
+    return ask(
+      'file_write',
+      'medium',
+      ['`git config` changes settings that can make later git commands run other programs'],
+      null
+    )
   }
   if (GIT_NETWORK.has(sub)) {
-    if (sub === 'push' && parsed.opts.some((o) => o.name === '-f' || longIs(o.name, 'force') || o.name.startsWith('--force-with-lease') || o.name === '--mirror' || o.name === '--delete' || o.name === '-d')) {
+    if (
+      sub === 'push' &&
+      parsed.opts.some(
+        (o) =>
+          o.name === '-f' ||
+          longIs(o.name, 'force') ||
+          o.name.startsWith('--force-with-lease') ||
+          o.name === '--mirror' ||
+          o.name === '--delete' ||
+          o.name === '-d'
+      )
+    ) {
       return ask('network', 'high', ['`git push --force` can overwrite work on the server'], 'git push --force')
     }
     return asks('network', key, key)
@@ -984,22 +1235,80 @@ function git(args: string[]): PartVerdict {
   if (sub === 'reset' && parsed.opts.some((o) => o.name === '--hard')) {
     return ask('file_write', 'high', ['`git reset --hard` throws away uncommitted changes'], 'git reset --hard')
   }
-  if (sub === 'difftool' || sub === 'mergetool' || sub === 'bisect' || sub === 'filter-branch' || sub === 'rebase' && rest.some((a) => a === '-x' || a.startsWith('--exec'))) {
+  if (
+    sub === 'difftool' ||
+    sub === 'mergetool' ||
+    sub === 'bisect' ||
+    sub === 'filter-branch' ||
+    (sub === 'rebase' && rest.some((a) => a === '-x' || a.startsWith('--exec')))
+  ) {
     return ask('unknown', 'medium', [`\`${key}\` can run other programs`], null)
   }
-  const writes = new Set(['add', 'commit', 'checkout', 'switch', 'reset', 'restore', 'rm', 'mv', 'merge', 'rebase', 'cherry-pick', 'revert', 'stash', 'init', 'clean', 'apply', 'am', 'notes', 'worktree', 'gc', 'prune', 'reflog', 'update-index', 'update-ref', 'commit-tree', 'read-tree', 'write-tree', 'hash-object', 'sparse-checkout', 'lfs', 'maintenance', 'repack', 'pack-refs', 'symbolic-ref', 'replace', 'format-patch'])
+  const writes = new Set([
+    'add',
+    'commit',
+    'checkout',
+    'switch',
+    'reset',
+    'restore',
+    'rm',
+    'mv',
+    'merge',
+    'rebase',
+    'cherry-pick',
+    'revert',
+    'stash',
+    'init',
+    'clean',
+    'apply',
+    'am',
+    'notes',
+    'worktree',
+    'gc',
+    'prune',
+    'reflog',
+    'update-index',
+    'update-ref',
+    'commit-tree',
+    'read-tree',
+    'write-tree',
+    'hash-object',
+    'sparse-checkout',
+    'lfs',
+    'maintenance',
+    'repack',
+    'pack-refs',
+    'symbolic-ref',
+    'replace',
+    'format-patch'
+  ])
   if (writes.has(sub)) return asks('file_write', key, key)
   return ask('unknown', 'medium', [`\`${key}\` is not a known read-only git command`], key)
 }
 
 function gitBranchOrTag(sub: 'branch' | 'tag', rest: string[]): PartVerdict {
   const key = `git ${sub}`
-  const listValue = ['contains', 'no-contains', 'merged', 'no-merged', 'points-at', 'sort', 'format', 'color', 'column', 'abbrev']
+  const listValue = [
+    'contains',
+    'no-contains',
+    'merged',
+    'no-merged',
+    'points-at',
+    'sort',
+    'format',
+    'color',
+    'column',
+    'abbrev'
+  ]
   const parsed = parseArgs(rest, { long: listValue })
   const bad = parsed.opts.find((o) =>
     sub === 'branch'
-      ? /^-[dDmMcCfuet]$/.test(o.name) || /^--(delete|move|copy|force|set-upstream-to|set-upstream|unset-upstream|edit-description|track|no-track|create-reflog|recurse-submodules)/.test(o.name)
-      : /^-[dafsumFe]$/.test(o.name) || /^--(delete|annotate|force|sign|local-user|message|file|edit|create-reflog)/.test(o.name)
+      ? /^-[dDmMcCfuet]$/.test(o.name) ||
+        /^--(delete|move|copy|force|set-upstream-to|set-upstream|unset-upstream|edit-description|track|no-track|create-reflog|recurse-submodules)/.test(
+          o.name
+        )
+      : /^-[dafsumFe]$/.test(o.name) ||
+        /^--(delete|annotate|force|sign|local-user|message|file|edit|create-reflog)/.test(o.name)
   )
   const listing = parsed.opts.some((o) => o.name === '-l' || o.name === '--list')
   if (bad || (parsed.positionals.length > 0 && !listing)) {
@@ -1009,19 +1318,35 @@ function gitBranchOrTag(sub: 'branch' | 'tag', rest: string[]): PartVerdict {
 }
 
 function npm(args: string[], prog: string): PartVerdict {
-  const idx = findSubcommand(args, ['--prefix', '-C', '-w', '--workspace', '--registry', '--loglevel', '--userconfig', '--cache', '--dir', '--filter', '-F', '--cwd'])
+  const idx = findSubcommand(args, [
+    '--prefix',
+    '-C',
+    '-w',
+    '--workspace',
+    '--registry',
+    '--loglevel',
+    '--userconfig',
+    '--cache',
+    '--dir',
+    '--filter',
+    '-F',
+    '--cwd'
+  ])
   const sub = idx >= 0 ? args[idx] : undefined
   const rest = idx >= 0 ? args.slice(idx + 1) : []
   const tables: Record<string, { read: string; install: string; network: string; run: string }> = {
     npm: {
       read: 'ls list ll la outdated view info show v root prefix explain why search',
-      install: 'install i in ins inst insta instal isnt isntall add ci clean-install install-ci-test cit install-test it uninstall un unlink remove rm r update up upgrade udpate link ln dedupe ddp prune rebuild rb',
-      network: 'publish unpublish deprecate dist-tag owner login logout adduser add-user token access team star unstar org ping',
+      install:
+        'install i in ins inst insta instal isnt isntall add ci clean-install install-ci-test cit install-test it uninstall un unlink remove rm r update up upgrade udpate link ln dedupe ddp prune rebuild rb',
+      network:
+        'publish unpublish deprecate dist-tag owner login logout adduser add-user token access team star unstar org ping',
       run: 'run run-script rum urn test tst t start stop restart exec x pack init create'
     },
     pnpm: {
       read: 'ls list ll la outdated why view info',
-      install: 'add install i remove rm uninstall un update up upgrade link ln unlink prune rebuild rb import dedupe fetch install-test it',
+      install:
+        'add install i remove rm uninstall un update up upgrade link ln unlink prune rebuild rb import dedupe fetch install-test it',
       network: 'publish login logout',
       run: 'run test t start exec dlx create init'
     },
@@ -1046,7 +1371,10 @@ function npm(args: string[], prog: string): PartVerdict {
   }
   if (has(t.network)) return asks('network', subKey(prog, sub), subKey(prog, sub))
   if (has(t.run)) {
-    const script = sub === 'run' || sub === 'run-script' || sub === 'rum' || sub === 'urn' ? rest.find((a) => !a.startsWith('-')) : undefined
+    const script =
+      sub === 'run' || sub === 'run-script' || sub === 'rum' || sub === 'urn'
+        ? rest.find((a) => !a.startsWith('-'))
+        : undefined
     const key = script ? `${prog} ${sub} ${script}` : subKey(prog, sub)
     return ask('unknown', 'medium', [`\`${key}\` runs the project's scripts or other programs`], key)
   }
@@ -1105,13 +1433,35 @@ const SUBCOMMANDS: Record<string, SubHandler> = {
   pacman,
   go: goTool,
   pip: table({
-    valueOpts: ['--python', '--log', '--proxy', '--cache-dir', '--cert', '--client-cert', '--retries', '--timeout', '--exists-action', '--trusted-host'],
+    valueOpts: [
+      '--python',
+      '--log',
+      '--proxy',
+      '--cache-dir',
+      '--cert',
+      '--client-cert',
+      '--retries',
+      '--timeout',
+      '--exists-action',
+      '--trusted-host'
+    ],
+    unsafeArgs: /^--(py|log)/, // --python runs another interpreter; --log writes a file
     safe: words('package_check', 'list show freeze check --version'),
-    other: { ...words('package_install', 'install uninstall download'), ...words('file_write', 'wheel cache config'), ...words('network', 'search index') }
+    other: {
+      ...words('package_install', 'install uninstall download'),
+      ...words('file_write', 'wheel cache config'),
+      ...words('network', 'search index')
+    }
   }),
   pipx: table({
     safe: words('package_check', 'list'),
-    other: { ...words('package_install', 'install uninstall upgrade upgrade-all reinstall reinstall-all inject uninject ensurepath'), ...words('unknown', 'run') }
+    other: {
+      ...words(
+        'package_install',
+        'install uninstall upgrade upgrade-all reinstall reinstall-all inject uninject ensurepath'
+      ),
+      ...words('unknown', 'run')
+    }
   }),
   gem: table({
     safe: words('package_check', 'list info search outdated query contents'),
@@ -1122,16 +1472,36 @@ const SUBCOMMANDS: Record<string, SubHandler> = {
     other: { ...words('package_install', 'install remove uninstall update upgrade create'), ...words('unknown', 'run') }
   }),
   brew: table({
-    safe: words('package_check', 'list ls info search outdated config deps uses leaves desc home --version --prefix --cellar'),
-    other: { ...words('package_install', 'install reinstall uninstall remove rm upgrade update tap untap link unlink cleanup pin unpin autoremove bundle'), ...words('process', 'services') }
+    safe: words(
+      'package_check',
+      'list ls info search outdated config deps uses leaves desc home --version --prefix --cellar'
+    ),
+    other: {
+      ...words(
+        'package_install',
+        'install reinstall uninstall remove rm upgrade update tap untap link unlink cleanup pin unpin autoremove bundle'
+      ),
+      ...words('process', 'services')
+    }
   }),
   dnf: table({
-    valueOpts: ['-c', '--config', '--repo', '--enablerepo', '--disablerepo', '--releasever', '--installroot', '--setopt'],
+    valueOpts: [
+      '-c',
+      '--config',
+      '--repo',
+      '--enablerepo',
+      '--disablerepo',
+      '--releasever',
+      '--installroot',
+      '--setopt'
+    ],
+    unsafeArgs: /^(-c|--config|--setopt|--installroot|--pluginpath|--enableplugin|--repofrompath)/,
     safe: words('package_check', 'list info search check-update repolist provides deplist repoquery'),
     fallback: 'package_install'
   }),
   yum: table({
     valueOpts: ['-c', '--config', '--enablerepo', '--disablerepo', '--releasever', '--installroot', '--setopt'],
+    unsafeArgs: /^(-c|--config|--setopt|--installroot|--pluginpath|--enableplugin|--repofrompath)/,
     safe: words('package_check', 'list info search check-update repolist provides deplist'),
     fallback: 'package_install'
   }),
@@ -1145,31 +1515,69 @@ const SUBCOMMANDS: Record<string, SubHandler> = {
   }),
   snap: table({
     safe: words('package_check', 'list info find version changes'),
-    other: { ...words('package_install', 'install remove refresh revert enable disable'), ...words('process', 'start stop restart'), ...words('unknown', 'run') },
+    other: {
+      ...words('package_install', 'install remove refresh revert enable disable'),
+      ...words('process', 'start stop restart'),
+      ...words('unknown', 'run')
+    },
     fallback: 'package_install'
   }),
   flatpak: table({
     safe: words('package_check', 'list info search remote-ls remotes history'),
-    other: { ...words('package_install', 'install uninstall update remote-add remote-delete'), ...words('unknown', 'run') },
+    other: {
+      ...words('package_install', 'install uninstall update remote-add remote-delete'),
+      ...words('unknown', 'run')
+    },
     fallback: 'package_install'
   }),
   cargo: table({
     valueOpts: ['-Z', '--config', '-C'],
-    other: { ...words('package_install', 'install uninstall'), ...words('network', 'fetch publish search login'), ...words('file_write', 'add remove new init fmt clean update') }
+    other: {
+      ...words('package_install', 'install uninstall'),
+      ...words('network', 'fetch publish search login'),
+      ...words('file_write', 'add remove new init fmt clean update')
+    }
   }),
   docker: table({
     valueOpts: ['-H', '--host', '-c', '--context', '--config', '-l', '--log-level'],
     safe: words('system_info', 'ps images version info'),
-    other: { ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'), ...words('network', 'pull push login logout search') }
+    other: {
+      ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'),
+      ...words('network', 'pull push login logout search')
+    }
   }),
   podman: table({
     safe: words('system_info', 'ps images version info'),
-    other: { ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'), ...words('network', 'pull push login logout search') }
+    other: {
+      ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'),
+      ...words('network', 'pull push login logout search')
+    }
   }),
-  kubectl: table({ valueOpts: ['-n', '--namespace', '--context', '--cluster', '--kubeconfig', '-s', '--server', '--user'], fallback: 'network' }),
+  kubectl: table({
+    valueOpts: ['-n', '--namespace', '--context', '--cluster', '--kubeconfig', '-s', '--server', '--user'],
+    fallback: 'network'
+  }),
   gh: table({ valueOpts: ['-R', '--repo'], fallback: 'network' }),
   systemctl: table({
-    valueOpts: ['-H', '--host', '-M', '--machine', '-t', '--type', '-p', '--property', '-n', '--lines', '-o', '--output', '--state', '-s', '--signal', '--kill-whom', '--root'],
+    valueOpts: [
+      '-H',
+      '--host',
+      '-M',
+      '--machine',
+      '-t',
+      '--type',
+      '-p',
+      '--property',
+      '-n',
+      '--lines',
+      '-o',
+      '--output',
+      '--state',
+      '-s',
+      '--signal',
+      '--kill-whom',
+      '--root'
+    ],
     fallback: 'process'
   })
 }
@@ -1292,6 +1700,22 @@ const OTHER_PROGRAMS: Record<string, OtherHandler> = {
   source: simple('unknown', 'medium', '`source` runs a script in the current shell'),
   '.': simple('unknown', 'medium', '`.` runs a script in the current shell'),
   make: simple('unknown', 'medium', '`make` runs the build commands in a Makefile')
+}
+
+/**
+ * Shell builtins that can make the shell run other code later (a trap, a loaded builtin, a
+ * remembered program path, a callback). They always ask and no rule may cover them.
+ */
+const CODE_BUILTINS: Record<string, string> = {
+  trap: '`trap` sets a command the shell runs later',
+  enable: '`enable` can load new shell builtins',
+  hash: '`hash` can change which program a name runs',
+  alias: '`alias` can change what a command name runs',
+  fc: '`fc` re-runs commands from the history',
+  mapfile: '`mapfile` can run a callback command',
+  readarray: '`readarray` can run a callback command',
+  complete: '`complete` can register commands to run',
+  bind: '`bind` can register commands to run'
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import { z } from 'zod'
 import { parseCommand } from '../policy/bash-parser'
 import { assessPathAccess, confinePath } from '../policy/paths'
@@ -52,6 +53,16 @@ const listDir: Tool<z.infer<typeof ListDirArgs>> = {
   }
 }
 
+const PRIVILEGED = new Set(['sudo', 'su', 'pkexec', 'doas'])
+
+/** The sudo call in a command, when the whole command is one plain `sudo …`. */
+async function sudoArgv(command: string): Promise<string[] | null> {
+  const parsed = await parseCommand(command)
+  if (!parsed.ok || parsed.parts.length !== 1) return null
+  const argv = parsed.parts[0]?.argv ?? []
+  return basename(argv[0] ?? '') === 'sudo' ? argv.slice(1) : null
+}
+
 function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
   return {
     name: 'shell_exec_safe',
@@ -60,6 +71,7 @@ function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
     parameters: { command: 'string, one command line' },
     schema: ShellArgs,
     assess: (args) => assessShellCommand(args.command),
+    needsPassword: async (args) => (await sudoArgv(args.command)) !== null,
     async run(args, ctx) {
       const runOptions = {
         cwd: ctx.workspace,
@@ -67,23 +79,27 @@ function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
         ...(options.shellTimeoutMs ? { timeoutMs: options.shellTimeoutMs } : {})
       }
       const parsed = await parseCommand(args.command)
-      const first = parsed.ok ? parsed.parts[0] : undefined
-      if (first?.argv[0] === 'sudo') {
-        if (!parsed.ok || parsed.parts.length !== 1) {
-          return { ok: false, output: 'Duck runs sudo only for one plain command, without pipes or chaining.', exit_code: null }
-        }
-        const argv = first.argv.slice(1)
-        if (argv.length === 0 || argv[0]?.startsWith('-')) {
+      const programs = parsed.ok ? parsed.parts.map((part) => basename(part.argv[0] ?? '')) : []
+      const sudo = await sudoArgv(args.command)
+      if (sudo) {
+        if (sudo.length === 0 || sudo[0]?.startsWith('-')) {
           return { ok: false, output: 'Duck runs sudo without sudo options: `sudo <command> [args]`.', exit_code: null }
         }
         if (ctx.password === undefined) {
           return { ok: false, output: 'sudo needs the password, and none was given.', exit_code: null }
         }
-        const result = await runSudo(argv, ctx.password, {
+        const result = await runSudo(sudo, ctx.password, {
           ...runOptions,
           ...(options.sudoPath ? { sudoPath: options.sudoPath } : {})
         })
         return { ...processResult(result), password_rejected: result.passwordRejected }
+      }
+      if (programs.some((program) => PRIVILEGED.has(program))) {
+        return {
+          ok: false,
+          output: 'Duck runs privileged commands only as one plain `sudo <command>`, with the password asked for in its own sheet.',
+          exit_code: null
+        }
       }
       return processResult(await runShellCommand(args.command, runOptions))
     }

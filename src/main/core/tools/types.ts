@@ -48,5 +48,7 @@ export interface Tool<Args = Record<string, unknown>> {
   parameters: Record<string, unknown>
   schema: z.ZodType<Args>
   assess(args: Args, ctx: AssessContext): Promise<Assessment>
+  /** True when an approved call must also get the person's password (sudo). */
+  needsPassword?(args: Args): Promise<boolean>
   run(args: Args, ctx: ToolContext): Promise<ToolResult>
 }
