@@ -13,7 +13,10 @@ export function parseDirective(content: string): DirectiveParse {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { ok: false, error: `the reply is not valid JSON (${error instanceof Error ? error.message : String(error)})` }
+    return {
+      ok: false,
+      error: `the reply is not valid JSON (${error instanceof Error ? error.message : String(error)})`
+    }
   }
   const parsed = ActionDirectiveSchema.safeParse(value)
   if (!parsed.success) return { ok: false, error: describeZodError(parsed.error) }

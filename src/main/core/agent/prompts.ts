@@ -49,9 +49,7 @@ Use Markdown: short paragraphs, lists and tables where they help, fenced code bl
 language. Do not invent file contents or command output.`
 
 export function toolCatalog(tools: Tool[]): string {
-  return tools
-    .map((t) => `- ${t.name}: ${t.description}\n  args: ${JSON.stringify(t.parameters)}`)
-    .join('\n')
+  return tools.map((t) => `- ${t.name}: ${t.description}\n  args: ${JSON.stringify(t.parameters)}`).join('\n')
 }
 
 /** Stable parts first (system prompt, tool catalog), so a local server's prompt cache is reused. */
@@ -90,7 +88,8 @@ export function thinkerMessages(input: {
 function observationMessage(observations: Observation[]): ChatMessage {
   const bounded = observations.map((o) => ({
     ...o,
-    output: o.output.length > OBSERVATION_PROMPT_CHARS ? o.output.slice(0, OBSERVATION_PROMPT_CHARS) + '\n… [cut]' : o.output
+    output:
+      o.output.length > OBSERVATION_PROMPT_CHARS ? o.output.slice(0, OBSERVATION_PROMPT_CHARS) + '\n… [cut]' : o.output
   }))
   return {
     role: 'user',

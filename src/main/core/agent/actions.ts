@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto'
+import type { AuditDecision, RiskLevel } from '../../../shared/events'
+import { callCovered, describeRule } from '../policy/rules'
+import * as approvalsRepo from '../store/approvals-repo'
+import type { ApprovalRecord } from '../store/approvals-repo'
+import * as auditRepo from '../store/audit-repo'
+import type { Db } from '../store/database'
+import type { ToolRegistry } from '../tools/registry'
+import type { Assessment, Tool } from '../tools/types'
+import type { Observation } from './prompts'
+import { Paused, type Run } from './run'
+import { maxRisk, riskAtLeast, type PlannedAction } from './state'
+
+const EVENT_OUTPUT_CHARS = 4000
+
+/**
+ * Runs a directive's actions: each call is validated, assessed, gated (rules, planner risk,
+ * privilege), audited when it is a shell command, and either run or paused for a person.
+ */
+export class ActionRunner {
+  constructor(
+    private readonly db: Db,
+    private readonly tools: ToolRegistry
+  ) {}
+
+  /** Runs the queued actions in order; the first that needs a person pauses the task. */
+  async runQueue(run: Run): Promise<void> {
+    while (run.state.queue.length > 0) {
+      const action = run.state.queue.shift() as PlannedAction
+      await this.gateAndRun(run, action)
+    }
+  }
+
+  private async gateAndRun(run: Run, action: PlannedAction): Promise<void> {
+    const callId = `call_${randomUUID()}`
+    const tool = this.tools.get(action.tool)
+    if (!tool) {
+      this.skip(run, action, callId, 'unknown_tool', `There is no tool named "${action.tool}".`)
+      return
+    }
+    const parsedArgs = tool.schema.safeParse(action.args)
+    if (!parsedArgs.success) {
+      const issue = parsedArgs.error.issues[0]
+      this.skip(
+        run,
+        action,
+        callId,
+        'invalid',
+        `Invalid arguments for ${tool.name}: ${issue ? `${issue.path.join('.') || 'args'} ${issue.message}` : 'invalid'}.`
+      )
+      return
+    }
+    const args = parsedArgs.data as Record<string, unknown>
+    const call: PlannedAction = { ...action, args }
+    const assessment = await tool.assess(args, { workspace: run.task.workspace })
+    const risk = maxRisk(assessment.risk_level, run.state.plannerRisk)
+    const rules = approvalsRepo.listRules(this.db, run.task.workspace).filter((r) => r.tool === tool.name)
+    const covered = !assessment.privileged && callCovered(assessment, rules, tool.name)
+    const needsPerson =
+      assessment.privileged || (!covered && (assessment.needs_approval || riskAtLeast(risk, 'medium')))
+    const isShell = tool.name === 'shell_exec_safe'
+
+    if (needsPerson) {
+      this.requestApproval(run, tool, call, callId, assessment, risk)
+    }
+    const auditId = isShell
+      ? this.audit(run, String(args.command), risk, assessment, covered ? 'allowed_always' : 'auto_allowed', false)
+      : null
+    const result = await this.execute(run, tool, call, callId, { risk, actionType: assessment.action_type })
+    if (auditId) this.updateAudit(run, auditId, { exit_code: result.exit_code ?? null })
+  }
+
+  private skip(run: Run, action: PlannedAction, callId: string, why: Observation['skipped'], message: string): void {
+    run.emitter.emit({
+      type: 'tool_call_started',
+      call_id: callId,
+      tool: action.tool,
+      args: action.args,
+      reason: action.reason,
+      risk_level: run.state.plannerRisk,
+      action_type: 'unknown'
+    })
+    run.emitter.emit({
+      type: 'tool_call_finished',
+      call_id: callId,
+      tool: action.tool,
+      ok: false,
+      output: message,
+      duration_ms: 0
+    })
+    run.state.observations.push({
+      call_id: callId,
+      tool: action.tool,
+      args: action.args,
+      ok: false,
+      output: message,
+      ...(why ? { skipped: why } : {})
+    })
+  }
+
+  private requestApproval(
+    run: Run,
+    tool: Tool,
+    action: PlannedAction,
+    callId: string,
+    assessment: Assessment,
+    risk: RiskLevel
+  ): never {
+    const db = this.db
+    const approvalId = `appr_${randomUUID()}`
+    const reason = [action.reason, ...assessment.reasons].filter(Boolean).join(' ')
+    const rulePreview =
+      assessment.privileged || assessment.rule_keys.length === 0
+        ? null
+        : describeRule(tool.name, assessment.rule_keys, run.task.workspace)
+    db.transaction(() => {
+      const auditId =
+        tool.name === 'shell_exec_safe'
+          ? this.audit(run, String(action.args.command), risk, assessment, 'pending', false)
+          : null
+      approvalsRepo.insertApproval(db, {
+        id: approvalId,
+        taskId: run.task.id,
+        tool: tool.name,
+        args: action.args,
+        reason,
+        riskLevel: risk,
+        actionType: assessment.action_type,
+        outsideWorkspace: assessment.outside_workspace,
+        ruleKeys: assessment.rule_keys,
+        privileged: assessment.privileged,
+        auditId
+      })
+      run.state.paused = { approvalId, callId, action }
+      run.emitter.emit({
+        type: 'tool_approval_requested',
+        approval_id: approvalId,
+        tool: tool.name,
+        args: action.args,
+        reason,
+        risk_level: risk,
+        action_type: assessment.action_type,
+        outside_workspace: assessment.outside_workspace,
+        rule_preview: rulePreview,
+        status: 'waiting_for_approval'
+      })
+      run.emitter.emit({ type: 'runtime_status', stage: 'waiting_for_approval' })
+    })()
+    throw new Paused('waiting_for_approval')
+  }
+
+  askPassword(run: Run, approval: ApprovalRecord, attemptsLeft: number, error?: string): never {
+    run.emitter.emit({ type: 'runtime_status', stage: 'waiting_for_password' })
+    run.emitter.emit({
+      type: 'tool_password_requested',
+      approval_id: approval.id,
+      tool: approval.tool,
+      command: String(approval.args.command ?? ''),
+      attempts_left: attemptsLeft,
+      ...(error ? { error } : {}),
+      status: 'waiting_for_password'
+    })
+    throw new Paused('waiting_for_password')
+  }
+
+  async execute(
+    run: Run,
+    tool: Tool,
+    action: PlannedAction,
+    callId: string,
+    label: { risk: RiskLevel; actionType: Assessment['action_type'] },
+    password?: string
+  ) {
+    run.emitter.emit({ type: 'runtime_status', stage: 'running_tool', tool: tool.name })
+    run.emitter.emit({
+      type: 'tool_call_started',
+      call_id: callId,
+      tool: tool.name,
+      args: action.args,
+      reason: action.reason,
+      risk_level: label.risk,
+      action_type: label.actionType
+    })
+    const started = performance.now()
+    let result
+    try {
+      result = await tool.run(action.args, {
+        workspace: run.task.workspace,
+        signal: run.signal,
+        ...(password !== undefined ? { password } : {})
+      })
+    } catch (error) {
+      if (run.signal.aborted) throw error
+      result = {
+        ok: false,
+        output: `The tool failed: ${error instanceof Error ? error.message : String(error)}`,
+        exit_code: null
+      }
+    }
+    const output =
+      run.task.options.debug || result.output.length <= EVENT_OUTPUT_CHARS
+        ? result.output
+        : `${result.output.slice(0, EVENT_OUTPUT_CHARS)}\n… [${result.output.length - EVENT_OUTPUT_CHARS} more characters]`
+    run.emitter.emit({
+      type: 'tool_call_finished',
+      call_id: callId,
+      tool: tool.name,
+      ok: result.ok,
+      output,
+      ...(tool.name === 'shell_exec_safe' ? { exit_code: result.exit_code ?? null } : {}),
+      duration_ms: Math.round(performance.now() - started)
+    })
+    run.state.observations.push({
+      call_id: callId,
+      tool: tool.name,
+      args: action.args,
+      ok: result.ok,
+      output: result.output,
+      ...(tool.name === 'shell_exec_safe' ? { exit_code: result.exit_code ?? null } : {})
+    })
+    if (run.signal.aborted) throw run.signal.reason
+    return result
+  }
+
+  private audit(
+    run: Run,
+    command: string,
+    risk: RiskLevel,
+    assessment: Assessment,
+    decision: AuditDecision,
+    approved: boolean
+  ): string {
+    const id = `audit_${randomUUID()}`
+    const record = auditRepo.insertAudit(this.db, id, {
+      command,
+      risk_level: risk,
+      action_type: assessment.action_type,
+      approved,
+      decision,
+      exit_code: null,
+      task_id: run.task.id,
+      workspace: run.task.workspace,
+      conversation_id: run.task.conversationId
+    })
+    run.emitter.record({ type: 'command_audit', audit_id: id, ...record.payload })
+    return id
+  }
+
+  updateAudit(run: Run, auditId: string | null, fields: Parameters<typeof auditRepo.updateAudit>[2]): void {
+    if (!auditId) return
+    const record = auditRepo.updateAudit(this.db, auditId, fields)
+    if (record) run.emitter.record({ type: 'command_audit', audit_id: auditId, ...record.payload })
+  }
+}
