@@ -232,6 +232,44 @@ describe('failures', () => {
   })
 })
 
+describe('conversations', () => {
+  it('the next task in a conversation sees its history', async () => {
+    const workspace = h.workspace()
+    h.fake.script(MODELS.action, { content: directive([], 'none') })
+    h.fake.script(MODELS.thinker, { chunks: [{ content: 'The capital of France is Paris.' }] })
+    const first = await h.stream('/v1/chat/stream', { message: 'What is the capital of France?', workspace })
+    const conversationId = first.events[0]?.data.conversation_id as string
+    h.fake.requests.length = 0
+    h.fake.script(MODELS.thinker, { chunks: [{ content: 'About 2 million people.' }] })
+    const second = await h.stream('/v1/chat/stream', { message: 'How many people live there?', workspace, conversation_id: conversationId })
+    expect(second.events.at(-1)?.data.status).toBe('completed')
+    const thinker = h.fake.requests.find((r) => r.body?.model === MODELS.thinker)
+    const texts = messagesText(thinker?.body)
+    expect(texts.some((t) => t.includes('What is the capital of France?'))).toBe(true)
+    expect(texts.some((t) => t.includes('The capital of France is Paris.'))).toBe(true)
+    const detail = await json<{ messages: { role: string; content: string }[] }>(`/v1/conversations/${conversationId}`)
+    expect(detail.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
+    const list = await json<{ conversation_id: string; title: string }[]>('/v1/conversations?q=capital')
+    expect(list[0]).toMatchObject({ conversation_id: conversationId, title: 'What is the capital of France?' })
+    const renamed = await h.api(`/v1/conversations/${conversationId}`, { method: 'PATCH', body: JSON.stringify({ title: 'Paris' }) })
+    expect(await renamed.json()).toMatchObject({ title: 'Paris' })
+    expect((await h.api(`/v1/conversations/${conversationId}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await h.api(`/v1/conversations/${conversationId}`)).status).toBe(404)
+  })
+
+  it('cancelling a task that waits for approval closes its approval', async () => {
+    planOnce([{ tool: 'shell_exec_safe', args: { command: 'touch never.txt' } }])
+    const first = await h.stream('/v1/chat/stream', { message: 'touch', workspace: h.workspace() })
+    const taskId = first.events[0]?.data.task_id as string
+    expect(await pendingFor(taskId)).toBeDefined()
+    const cancel = await h.api(`/v1/tasks/${taskId}/cancel`, { method: 'POST' })
+    expect(await cancel.json()).toEqual({ task_id: taskId, status: 'cancelled' })
+    expect(await pendingFor(taskId)).toBeUndefined()
+    const events = await json<{ event_type: string; payload: { status?: string } }[]>(`/v1/tasks/${taskId}/events`)
+    expect(events.at(-1)).toMatchObject({ event_type: 'done', payload: { status: 'cancelled' } })
+  })
+})
+
 describe('restart', () => {
   it('a task waiting for approval survives a restart and continues', async () => {
     const workspace = h.workspace()
