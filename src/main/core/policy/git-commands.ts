@@ -1,0 +1,241 @@
+/**
+ * `git`: read-only subcommands may run without a person; global options that point git at
+ * another repository or configuration, and subcommands that write, use the network or run
+ * other programs, ask. `git push --force` and `git reset --hard` get their own rule keys.
+ */
+import { longIs, parseArgs } from './argv-options'
+import type { PartVerdict } from './verdict'
+import { ask, asks, safe, subKey } from './verdict'
+
+const GIT_READ = new Set([
+  'status',
+  'log',
+  'diff',
+  'show',
+  'rev-parse',
+  'ls-files',
+  'blame',
+  'shortlog',
+  'describe',
+  'ls-tree',
+  'cat-file',
+  'grep',
+  'merge-base',
+  'count-objects',
+  'whatchanged',
+  'name-rev',
+  'show-ref',
+  'diff-tree',
+  'diff-files',
+  'diff-index',
+  'rev-list',
+  'for-each-ref',
+  'version',
+  'check-ignore',
+  'annotate',
+  'show-branch',
+  'cherry',
+  'range-diff'
+])
+const GIT_NETWORK = new Set([
+  'pull',
+  'push',
+  'fetch',
+  'clone',
+  'ls-remote',
+  'submodule',
+  'send-email',
+  'request-pull',
+  'archive'
+])
+const GIT_SAFE_GLOBALS = new Set([
+  '--no-pager',
+  '-P',
+  '--no-optional-locks',
+  '--literal-pathspecs',
+  '--no-replace-objects',
+  '--glob-pathspecs',
+  '--noglob-pathspecs',
+  '--icase-pathspecs',
+  '--version',
+  '--help',
+  '-h'
+])
+
+export function git(args: string[]): PartVerdict {
+  let i = 0
+  let unsafeGlobal: string | null = null
+  let runsConfig = false
+  for (; i < args.length; i++) {
+    const arg = args[i] as string
+    if (!arg.startsWith('-')) break
+    if (arg === '-C') {
+      i++
+    } else if (arg === '-c' || arg.startsWith('--config-env')) {
+      runsConfig = true
+      if (arg === '-c' || arg === '--config-env') i++
+    } else if (/^--(git-dir|work-tree|namespace|super-prefix)$/.test(arg)) {
+      unsafeGlobal = arg
+      i++
+    } else if (!GIT_SAFE_GLOBALS.has(arg)) {
+      unsafeGlobal = arg
+    }
+  }
+  const sub = args[i]
+  const rest = args.slice(i + 1)
+  const key = subKey('git', sub)
+  if (runsConfig) {
+    return ask('unknown', 'medium', ['`git -c` sets configuration that can make git run other programs'], null)
+  }
+  if (sub === undefined) {
+    return unsafeGlobal ? asks('unknown', 'git', 'git') : safe('system_info', 'none', 'git')
+  }
+  if (unsafeGlobal) {
+    // Another repository, work tree or exec path can bring its own hooks and programs.
+    return ask('unknown', 'medium', [`\`git ${unsafeGlobal}\` points git at another repository or setting`], null)
+  }
+
+  const parsed = parseArgs(rest)
+  if (GIT_READ.has(sub)) {
+    if (parsed.opts.some((o) => longIs(o.name, 'output'))) {
+      return ask('file_write', 'medium', [`\`${key} --output\` writes to a file`], key)
+    }
+    if (parsed.opts.some((o) => longIs(o.name, 'ext-diff'))) {
+      return ask('unknown', 'medium', [`\`${key} --ext-diff\` runs an external diff program`], key)
+    }
+    if (
+      sub === 'grep' &&
+      (rest.some((a) => /^-[^-]*O/.test(a)) || parsed.opts.some((o) => longIs(o.name, 'open-files-in-pager')))
+    ) {
+      return ask('unknown', 'medium', ['`git grep -O` opens the results in another program'], null)
+    }
+    return safe('file_read', 'low', key)
+  }
+  if (sub === 'branch' || sub === 'tag') return gitBranchOrTag(sub, rest)
+  if (sub === 'remote') {
+    if (rest.every((a) => a === '-v' || a === '--verbose')) return safe('file_read', 'low', key)
+    const action = rest[0] === 'show' || rest[0] === 'update' || rest[0] === 'prune' ? 'network' : 'file_write'
+    return asks(action, `git remote ${rest[0] ?? ''}`.trim(), key)
+  }
+  if (sub === 'config') {
+    const reads =
+      rest.length > 0 &&
+      rest.every(
+        (a) =>
+          /^(--get|--get-all|--get-regexp|--list|-l|--show-origin|--show-scope|--global|--local|--system|--name-only|-z|--null)$/.test(
+            a
+          ) || !a.startsWith('-')
+      )
+    const getting = rest.some((a) => /^(--get|--get-all|--get-regexp|--list|-l)$/.test(a))
+    if (reads && getting) return safe('file_read', 'low', key)
+    return ask(
+      'file_write',
+      'medium',
+      ['`git config` changes settings that can make later git commands run other programs'],
+      null
+    )
+  }
+  if (GIT_NETWORK.has(sub)) {
+    if (
+      sub === 'push' &&
+      parsed.opts.some(
+        (o) =>
+          o.name === '-f' ||
+          longIs(o.name, 'force') ||
+          o.name.startsWith('--force-with-lease') ||
+          o.name === '--mirror' ||
+          o.name === '--delete' ||
+          o.name === '-d'
+      )
+    ) {
+      return ask('network', 'high', ['`git push --force` can overwrite work on the server'], 'git push --force')
+    }
+    return asks('network', key, key)
+  }
+  if (sub === 'clean' && parsed.opts.some((o) => o.name === '-f' || longIs(o.name, 'force'))) {
+    return ask('file_write', 'high', ['`git clean -f` deletes files git does not track'], key)
+  }
+  if (sub === 'reset' && parsed.opts.some((o) => o.name === '--hard')) {
+    return ask('file_write', 'high', ['`git reset --hard` throws away uncommitted changes'], 'git reset --hard')
+  }
+  if (
+    sub === 'difftool' ||
+    sub === 'mergetool' ||
+    sub === 'bisect' ||
+    sub === 'filter-branch' ||
+    (sub === 'rebase' && rest.some((a) => a === '-x' || a.startsWith('--exec')))
+  ) {
+    return ask('unknown', 'medium', [`\`${key}\` can run other programs`], null)
+  }
+  const writes = new Set([
+    'add',
+    'commit',
+    'checkout',
+    'switch',
+    'reset',
+    'restore',
+    'rm',
+    'mv',
+    'merge',
+    'rebase',
+    'cherry-pick',
+    'revert',
+    'stash',
+    'init',
+    'clean',
+    'apply',
+    'am',
+    'notes',
+    'worktree',
+    'gc',
+    'prune',
+    'reflog',
+    'update-index',
+    'update-ref',
+    'commit-tree',
+    'read-tree',
+    'write-tree',
+    'hash-object',
+    'sparse-checkout',
+    'lfs',
+    'maintenance',
+    'repack',
+    'pack-refs',
+    'symbolic-ref',
+    'replace',
+    'format-patch'
+  ])
+  if (writes.has(sub)) return asks('file_write', key, key)
+  return ask('unknown', 'medium', [`\`${key}\` is not a known read-only git command`], key)
+}
+
+function gitBranchOrTag(sub: 'branch' | 'tag', rest: string[]): PartVerdict {
+  const key = `git ${sub}`
+  const listValue = [
+    'contains',
+    'no-contains',
+    'merged',
+    'no-merged',
+    'points-at',
+    'sort',
+    'format',
+    'color',
+    'column',
+    'abbrev'
+  ]
+  const parsed = parseArgs(rest, { long: listValue })
+  const bad = parsed.opts.find((o) =>
+    sub === 'branch'
+      ? /^-[dDmMcCfuet]$/.test(o.name) ||
+        /^--(delete|move|copy|force|set-upstream-to|set-upstream|unset-upstream|edit-description|track|no-track|create-reflog|recurse-submodules)/.test(
+          o.name
+        )
+      : /^-[dafsumFe]$/.test(o.name) ||
+        /^--(delete|annotate|force|sign|local-user|message|file|edit|create-reflog)/.test(o.name)
+  )
+  const listing = parsed.opts.some((o) => o.name === '-l' || o.name === '--list')
+  if (bad || (parsed.positionals.length > 0 && !listing)) {
+    return asks('file_write', key, key)
+  }
+  return safe('file_read', 'low', key)
+}

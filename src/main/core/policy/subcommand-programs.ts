@@ -1,0 +1,236 @@
+/**
+ * Programs with subcommands (`git status`, `apt list`, `docker ps`, …): the "Always allow" key
+ * is the program plus its subcommand. Programs with their own conventions have a handler in
+ * git-commands or package-managers; the rest are described by a simple table.
+ */
+import type { ActionType } from '../../../shared/events'
+import { findSubcommand } from './argv-options'
+import { git } from './git-commands'
+import { apt, dpkg, goTool, npm, npx, pacman } from './package-managers'
+import type { PartVerdict } from './verdict'
+import { ask, asks, DEFAULT_RISK, lookup, safe, subKey } from './verdict'
+
+export type SubHandler = (args: string[], prog: string) => PartVerdict | Promise<PartVerdict>
+
+interface SubTable {
+  /** Global options that take a value (before the subcommand). */
+  valueOpts?: string[]
+  /** Read-only subcommands. */
+  safe?: Record<string, ActionType>
+  /** Other known subcommands and what they do. */
+  other?: Record<string, ActionType>
+  /** When there is no subcommand. */
+  none?: ActionType
+  /** What an unknown subcommand is. */
+  fallback?: ActionType
+  /** Arguments (anywhere) that make a read-only subcommand unsafe, e.g. pip's `--python`. */
+  unsafeArgs?: RegExp
+}
+
+function words(action: ActionType, list: string): Record<string, ActionType> {
+  return Object.fromEntries(
+    list
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => [w, action])
+  )
+}
+
+/** A generic handler for programs whose subcommands are a simple table. */
+function table(t: SubTable): SubHandler {
+  return (args, prog) => {
+    const idx = findSubcommand(args, t.valueOpts)
+    const sub = idx >= 0 ? args[idx] : undefined
+    const key = subKey(prog, sub)
+    if (sub === undefined) {
+      if (args.length > 0 && args.every((a) => /^(-v|-V|--version|-h|--help)$/.test(a))) {
+        return safe('system_info', 'none', prog)
+      }
+      const action = t.none ?? 'unknown'
+      return action === 'system_info' ? safe(action, 'none', prog) : asks(action, prog, prog)
+    }
+    const safeAction = t.safe && lookup(t.safe, sub)
+    if (safeAction) {
+      // Options before the subcommand (`docker -H ssh://…`, `pip --python …`) can make the
+      // tool connect elsewhere or run another program: such calls ask.
+      const bad = args.slice(0, idx).find((a) => a.startsWith('-')) ?? args.find((a) => t.unsafeArgs?.test(a))
+      if (bad !== undefined) {
+        return ask(
+          safeAction,
+          'medium',
+          [`\`${key}\` is given the option \`${bad}\`, which Duck does not allow without a person`],
+          key
+        )
+      }
+      return safe(safeAction, DEFAULT_RISK[safeAction], key)
+    }
+    const action = (t.other && lookup(t.other, sub)) ?? t.fallback ?? 'unknown'
+    return asks(action, key, key)
+  }
+}
+
+export const SUBCOMMANDS: Record<string, SubHandler> = {
+  git,
+  apt,
+  'apt-get': apt,
+  'apt-cache': apt,
+  aptitude: apt,
+  dpkg,
+  'dpkg-query': () => safe('package_check', 'low', 'dpkg-query'),
+  npm,
+  pnpm: npm,
+  yarn: npm,
+  npx,
+  pnpx: npx,
+  bunx: npx,
+  pacman,
+  go: goTool,
+  pip: table({
+    valueOpts: [
+      '--python',
+      '--log',
+      '--proxy',
+      '--cache-dir',
+      '--cert',
+      '--client-cert',
+      '--retries',
+      '--timeout',
+      '--exists-action',
+      '--trusted-host'
+    ],
+    unsafeArgs: /^--(py|log)/, // --python runs another interpreter; --log writes a file
+    safe: words('package_check', 'list show freeze check --version'),
+    other: {
+      ...words('package_install', 'install uninstall download'),
+      ...words('file_write', 'wheel cache config'),
+      ...words('network', 'search index')
+    }
+  }),
+  pipx: table({
+    safe: words('package_check', 'list'),
+    other: {
+      ...words(
+        'package_install',
+        'install uninstall upgrade upgrade-all reinstall reinstall-all inject uninject ensurepath'
+      ),
+      ...words('unknown', 'run')
+    }
+  }),
+  gem: table({
+    safe: words('package_check', 'list info search outdated query contents'),
+    other: words('package_install', 'install uninstall update cleanup')
+  }),
+  conda: table({
+    safe: words('package_check', 'list info search'),
+    other: { ...words('package_install', 'install remove uninstall update upgrade create'), ...words('unknown', 'run') }
+  }),
+  brew: table({
+    safe: words(
+      'package_check',
+      'list ls info search outdated config deps uses leaves desc home --version --prefix --cellar'
+    ),
+    other: {
+      ...words(
+        'package_install',
+        'install reinstall uninstall remove rm upgrade update tap untap link unlink cleanup pin unpin autoremove bundle'
+      ),
+      ...words('process', 'services')
+    }
+  }),
+  dnf: table({
+    valueOpts: [
+      '-c',
+      '--config',
+      '--repo',
+      '--enablerepo',
+      '--disablerepo',
+      '--releasever',
+      '--installroot',
+      '--setopt'
+    ],
+    unsafeArgs: /^(-c|--config|--setopt|--installroot|--pluginpath|--enableplugin|--repofrompath)/,
+    safe: words('package_check', 'list info search check-update repolist provides deplist repoquery'),
+    fallback: 'package_install'
+  }),
+  yum: table({
+    valueOpts: ['-c', '--config', '--enablerepo', '--disablerepo', '--releasever', '--installroot', '--setopt'],
+    unsafeArgs: /^(-c|--config|--setopt|--installroot|--pluginpath|--enableplugin|--repofrompath)/,
+    safe: words('package_check', 'list info search check-update repolist provides deplist'),
+    fallback: 'package_install'
+  }),
+  zypper: table({
+    safe: words('package_check', 'search se info if list-updates lu packages pa repos lr'),
+    fallback: 'package_install'
+  }),
+  apk: table({
+    safe: words('package_check', 'info list search policy'),
+    fallback: 'package_install'
+  }),
+  snap: table({
+    safe: words('package_check', 'list info find version changes'),
+    other: {
+      ...words('package_install', 'install remove refresh revert enable disable'),
+      ...words('process', 'start stop restart'),
+      ...words('unknown', 'run')
+    },
+    fallback: 'package_install'
+  }),
+  flatpak: table({
+    safe: words('package_check', 'list info search remote-ls remotes history'),
+    other: {
+      ...words('package_install', 'install uninstall update remote-add remote-delete'),
+      ...words('unknown', 'run')
+    },
+    fallback: 'package_install'
+  }),
+  cargo: table({
+    valueOpts: ['-Z', '--config', '-C'],
+    other: {
+      ...words('package_install', 'install uninstall'),
+      ...words('network', 'fetch publish search login'),
+      ...words('file_write', 'add remove new init fmt clean update')
+    }
+  }),
+  docker: table({
+    valueOpts: ['-H', '--host', '-c', '--context', '--config', '-l', '--log-level'],
+    safe: words('system_info', 'ps images version info'),
+    other: {
+      ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'),
+      ...words('network', 'pull push login logout search')
+    }
+  }),
+  podman: table({
+    safe: words('system_info', 'ps images version info'),
+    other: {
+      ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'),
+      ...words('network', 'pull push login logout search')
+    }
+  }),
+  kubectl: table({
+    valueOpts: ['-n', '--namespace', '--context', '--cluster', '--kubeconfig', '-s', '--server', '--user'],
+    fallback: 'network'
+  }),
+  gh: table({ valueOpts: ['-R', '--repo'], fallback: 'network' }),
+  systemctl: table({
+    valueOpts: [
+      '-H',
+      '--host',
+      '-M',
+      '--machine',
+      '-t',
+      '--type',
+      '-p',
+      '--property',
+      '-n',
+      '--lines',
+      '-o',
+      '--output',
+      '--state',
+      '-s',
+      '--signal',
+      '--kill-whom',
+      '--root'
+    ],
+    fallback: 'process'
+  })
+}
