@@ -229,15 +229,7 @@ export class TaskRunner {
     if (task.status === 'waiting_for_approval' || task.status === 'waiting_for_password') {
       const { db } = this.deps
       db.transaction(() => {
-        tasks.setTaskStatus(db, taskId, 'cancelled')
-        approvalsRepo.closeOpenApprovals(db, taskId)
-        const message = conversations.getMessage(db, task.state.assistantMessageId)
-        if (message)
-          conversations.updateMessage(db, message.message_id, {
-            content: message.content,
-            reasoning: message.reasoning,
-            status: 'cancelled'
-          })
+        endIdleTask(db, task, 'cancelled')
         new TaskEmitter(db, taskId, task.conversationId, null).record({
           type: 'done',
           status: 'cancelled',
@@ -260,15 +252,7 @@ export class TaskRunner {
         const emitter = new TaskEmitter(db, id, task.conversationId, null)
         emitter.record({ type: 'error', code: 'interrupted', message: 'Duck stopped while this task was running.' })
         emitter.record({ type: 'done', status: 'failed', generation_stats: EMPTY_STATS(0) })
-        tasks.setTaskStatus(db, id, 'failed')
-        approvalsRepo.closeOpenApprovals(db, id)
-        const message = conversations.getMessage(db, task.state.assistantMessageId)
-        if (message)
-          conversations.updateMessage(db, message.message_id, {
-            content: message.content,
-            reasoning: message.reasoning,
-            status: 'failed'
-          })
+        endIdleTask(db, task, 'failed')
       })()
     }
     return ids.length
@@ -383,6 +367,16 @@ export class TaskRunner {
       await this.actions.runQueue(run)
     }
     await streamAnswer(run, await this.deps.model(), this.deps.db)
+  }
+}
+
+/** Ends a task no stream is running: its status, its open approvals, its answer's status. */
+function endIdleTask(db: Db, task: StoredTask, status: 'cancelled' | 'failed'): void {
+  tasks.setTaskStatus(db, task.id, status)
+  approvalsRepo.closeOpenApprovals(db, task.id)
+  const message = conversations.getMessage(db, task.state.assistantMessageId)
+  if (message) {
+    conversations.updateMessage(db, message.message_id, { content: message.content, reasoning: message.reasoning, status })
   }
 }
 
