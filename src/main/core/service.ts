@@ -9,10 +9,13 @@ import type {
   CancelResult,
   ConversationDetail,
   ConversationSummary,
+  ExperienceRecord,
   Health,
+  MemoryResults,
   ModelList,
   PendingApproval,
   Settings,
+  SkillInfo,
   TaskEventRecord,
   TaskInfo
 } from '../../shared/dto'
@@ -22,8 +25,11 @@ import {
   AuditQuerySchema,
   ChatRequestSchema,
   ContinueRequestSchema,
+  ExperienceQuerySchema,
+  ForgetMemorySchema,
   IdSchema,
   ListConversationsQuerySchema,
+  MemoryQuerySchema,
   PasswordRequestSchema,
   RenameConversationSchema,
   SettingsUpdateSchema,
@@ -36,9 +42,15 @@ import { TaskRunner } from './agent/runner'
 import type { EnvConfig } from './config/env'
 import { MODEL_API_KEY_ACCOUNT, MemorySecretStore, type SecretStore } from './config/secrets'
 import { effectiveSettings, saveSettings, toSettingsDto } from './config/settings'
+import { memoryContext } from './memory/context'
+import * as memoryLibrary from './memory/library'
+import { PostTaskQueue } from './memory/post-task'
 import { isModelError } from './model/errors'
 import { ModelClient } from './model/model-client'
 import { describeRule } from './policy/rules'
+import { lessonContext } from './reflection/context'
+import { SkillCatalog, skillFolders } from './skills/catalog'
+import { skillContext } from './skills/context'
 import * as approvalsRepo from './store/approvals-repo'
 import * as auditRepo from './store/audit-repo'
 import * as conversations from './store/conversations-repo'
@@ -58,6 +70,13 @@ export interface DuckServiceOptions {
   /** Model client timeouts (tests shorten them). */
   modelTimeouts?: { timeoutMs?: number; idleTimeoutMs?: number; firstChunkTimeoutMs?: number }
   maxRounds?: number
+  /**
+   * Skill folders, lowest precedence first: the first holds the built-in skills, the others
+   * are the user's. Default: `<app root>/resources/skills`, then `<userDataDir>/skills`.
+   */
+  skillsDirs?: string[]
+  /** How long close() lets post-task learning finish before recording it as interrupted (default 2 s). */
+  postTaskShutdownMs?: number
 }
 
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -98,6 +117,8 @@ export class DuckService {
   readonly secrets: SecretStore
   readonly runner: TaskRunner
   private readonly tools: ToolRegistry
+  private readonly skills: SkillCatalog
+  private readonly postTask: PostTaskQueue
   private client: { key: string; client: ModelClient } | null = null
   private closed = false
   /** Extra prompt context providers (memory, lessons, skills). */
@@ -121,6 +142,16 @@ export class DuckService {
       }
     })
     this.runner.recoverInterrupted()
+
+    // Learning: the active skill, lessons and memories go into the prompts as reference;
+    // after a completed task the memory policy and the critic run in the background.
+    const learning = () => effectiveSettings(this.db, this.env)
+    this.skills = new SkillCatalog(skillFolders(options.userDataDir, options.skillsDirs))
+    this.postTask = new PostTaskQueue({ db: this.db, model: () => this.modelClient(), settings: learning })
+    this.addContextProvider(skillContext(this.skills))
+    this.addContextProvider(lessonContext(this.db, learning))
+    this.addContextProvider(memoryContext(this.db, learning))
+    this.onTaskCompleted((taskId) => this.postTask.enqueue(taskId))
   }
 
   health(): Health {
@@ -323,6 +354,36 @@ export class DuckService {
     if (!conversations.deleteConversation(this.db, id)) throw new DuckApiError('not_found', `No conversation ${id}.`)
   }
 
+  // -- memory, lessons and skills ---------------------------------------------------------
+
+  listMemory(query: unknown): MemoryResults {
+    return memoryLibrary.listMemories(this.db, parseInput(MemoryQuerySchema, query))
+  }
+
+  deleteMemory(memoryId: unknown): void {
+    const id = parseId(memoryId, 'memory')
+    if (!memoryLibrary.deleteMemory(this.db, id)) throw new DuckApiError('not_found', `No memory ${id}.`)
+  }
+
+  /** Forgets one workspace's memories and lessons, or with no workspace everything learned. */
+  forgetMemory(input: unknown): { deleted: number } {
+    const { workspace } = parseInput(ForgetMemorySchema, input)
+    return { deleted: memoryLibrary.forget(this.db, workspace) }
+  }
+
+  listExperience(query: unknown): ExperienceRecord[] {
+    return memoryLibrary.listExperiences(this.db, parseInput(ExperienceQuerySchema, query))
+  }
+
+  listSkills(): SkillInfo[] {
+    return this.skills.info()
+  }
+
+  /** Resolves once the post-task learning queued so far has finished (tests, scripts). */
+  learningIdle(): Promise<void> {
+    return this.postTask.idle()
+  }
+
   // -- audit -----------------------------------------------------------------------------
 
   auditCommands(query: unknown): AuditRecord[] {
@@ -361,6 +422,7 @@ export class DuckService {
     if (this.closed) return
     this.closed = true
     this.runner.abortAll()
+    await this.postTask.close(this.options.postTaskShutdownMs)
     closeDatabase(this.db)
   }
 }

@@ -98,6 +98,15 @@ export function registerRoutes(app: Hono, service: DuckService): void {
     return c.body(null, 204)
   })
 
+  app.get('/v1/memory', (c) => c.json(service.listMemory(query(c))))
+  app.post('/v1/memory/forget', async (c) => c.json(service.forgetMemory(await jsonBody(c))))
+  app.delete('/v1/memory/:id', (c) => {
+    service.deleteMemory(c.req.param('id'))
+    return c.body(null, 204)
+  })
+  app.get('/v1/experience', (c) => c.json(service.listExperience(query(c))))
+  app.get('/v1/skills', (c) => c.json(service.listSkills()))
+
   app.get('/v1/audit/commands', (c) => c.json(service.auditCommands(query(c))))
 
   app.get('/v1/settings', async (c) => c.json(await service.getSettings()))
