@@ -114,6 +114,8 @@ describe('seed scenario 5: skills', () => {
     const block = messages.find((m) => m.startsWith('Active skill: analyze_project')) ?? ''
     expect(block).toMatch(/not an instruction/)
     expect(block).toMatch(/list_dir/)
+    // The skill shapes the plan; the thinker writes the answer without it.
+    expect(messagesText(callsTo(MODELS.thinker)[0]).some((m) => m.includes('Active skill:'))).toBe(false)
   })
 
   it('an unrelated request activates no skill', async () => {

@@ -42,7 +42,7 @@ import { TaskRunner } from './agent/runner'
 import type { EnvConfig } from './config/env'
 import { MODEL_API_KEY_ACCOUNT, MemorySecretStore, type SecretStore } from './config/secrets'
 import { effectiveSettings, saveSettings, toSettingsDto } from './config/settings'
-import { memoryContext } from './memory/context'
+import { memoryContext, type ContextProvider } from './memory/context'
 import * as memoryLibrary from './memory/library'
 import { PostTaskQueue } from './memory/post-task'
 import { isModelError } from './model/errors'
@@ -122,7 +122,7 @@ export class DuckService {
   private client: { key: string; client: ModelClient } | null = null
   private closed = false
   /** Extra prompt context providers (memory, lessons, skills). */
-  private contextProviders: ((input: { workspace: string; request: string; taskId: string }) => Promise<string[]>)[] = []
+  private contextProviders: { provider: ContextProvider; plannerOnly: boolean }[] = []
   private completedHooks: ((taskId: string) => void)[] = []
 
   constructor(private readonly options: DuckServiceOptions) {
@@ -148,8 +148,9 @@ export class DuckService {
     const learning = () => effectiveSettings(this.db, this.env)
     this.skills = new SkillCatalog(skillFolders(options.userDataDir, options.skillsDirs))
     this.postTask = new PostTaskQueue({ db: this.db, model: () => this.modelClient(), settings: learning })
-    this.addContextProvider(skillContext(this.skills))
-    this.addContextProvider(lessonContext(this.db, learning))
+    // The skill and the lessons shape the plan; memories matter to the answer too.
+    this.addContextProvider(skillContext(this.skills), { plannerOnly: true })
+    this.addContextProvider(lessonContext(this.db, learning), { plannerOnly: true })
     this.addContextProvider(memoryContext(this.db, learning))
     this.onTaskCompleted((taskId) => this.postTask.enqueue(taskId))
   }
@@ -160,8 +161,8 @@ export class DuckService {
 
   // -- extension points for memory, reflection and skills --------------------------------
 
-  addContextProvider(provider: (input: { workspace: string; request: string; taskId: string }) => Promise<string[]>): void {
-    this.contextProviders.push(provider)
+  addContextProvider(provider: ContextProvider, options: { plannerOnly?: boolean } = {}): void {
+    this.contextProviders.push({ provider, plannerOnly: options.plannerOnly ?? false })
   }
 
   onTaskCompleted(hook: (taskId: string) => void): void {
@@ -169,10 +170,14 @@ export class DuckService {
   }
 
   private async promptContext(input: { workspace: string; request: string; taskId: string }): Promise<PromptContext> {
-    const reference: string[] = []
-    for (const provider of this.contextProviders) reference.push(...(await provider(input)))
-    return { reference }
+    const context: PromptContext = { reference: [], plannerReference: [] }
+    for (const { provider, plannerOnly } of this.contextProviders) {
+      const blocks = await provider(input)
+      ;(plannerOnly ? context.plannerReference : context.reference).push(...blocks)
+    }
+    return context
   }
+
 
   // -- model -----------------------------------------------------------------------------
 

@@ -16,8 +16,10 @@ export interface Observation {
 
 /** Reference material retrieved for this task (memories, lessons, the active skill). */
 export interface PromptContext {
-  /** Text blocks put before the request, each already framed as reference material. */
+  /** Blocks for the planner and the thinker, each already framed as reference material. */
   reference: string[]
+  /** Blocks only the planner sees (the active skill, lessons): they shape the plan. */
+  plannerReference: string[]
 }
 
 export const OBSERVATION_PROMPT_CHARS = 8000
@@ -65,7 +67,9 @@ export function plannerMessages(input: {
     { role: 'system', content: `${PLANNER_SYSTEM}\n\nTools:\n${toolCatalog(input.tools)}` },
     ...boundHistory(input.history)
   ]
-  for (const block of input.context.reference) messages.push({ role: 'system', content: block })
+  for (const block of [...input.context.plannerReference, ...input.context.reference]) {
+    messages.push({ role: 'system', content: block })
+  }
   messages.push({ role: 'user', content: `Workspace: ${input.workspace}\n\n${input.request}` })
   if (input.observations.length > 0) messages.push(observationMessage(input.observations))
   return messages

@@ -294,7 +294,7 @@ export class TaskRunner {
       emitter,
       signal: controller.signal,
       history: tasks.conversationHistory(db, task.conversationId, taskId),
-      context: { reference: [] },
+      context: { reference: [], plannerReference: [] },
       content: message?.content ?? '',
       reasoning: message?.reasoning ?? ''
     }
@@ -302,9 +302,7 @@ export class TaskRunner {
     let stats: GenerationStats | null = null
     let status: DoneStatus
     try {
-      run.context = (await this.deps.context?.({ workspace: task.workspace, request: task.request, taskId })) ?? {
-        reference: []
-      }
+      run.context = (await this.deps.context?.({ workspace: task.workspace, request: task.request, taskId })) ?? run.context
       await body(run)
       stats = run.stats ?? null
       status = 'completed'
