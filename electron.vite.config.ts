@@ -19,8 +19,14 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // Sandboxed preloads can require only electron: each entry must be one self-contained file.
+      isolatedEntries: true,
       rollupOptions: {
-        input: { index: resolve('src/preload/index.ts') },
+        input: {
+          index: resolve('src/preload/index.ts'),
+          // The native password sheet's own preload (window.duckSheet only).
+          'password-sheet': resolve('src/preload/password-sheet.ts')
+        },
         // Sandboxed preloads must be CommonJS.
         output: { format: 'cjs', entryFileNames: '[name].cjs' }
       }
@@ -33,7 +39,9 @@ export default defineConfig({
       outDir: resolve('out/renderer'),
       rollupOptions: {
         input: {
-          index: resolve('src/renderer/index.html')
+          index: resolve('src/renderer/index.html'),
+          'quick-ask': resolve('src/renderer/quick-ask.html'),
+          'password-sheet': resolve('src/renderer/password-sheet.html')
         }
       }
     }

@@ -8,7 +8,10 @@ import tseslint from 'typescript-eslint'
 const electronImport = { name: 'electron', message: 'Only src/main/app and src/preload may import electron.' }
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 const nodeImport = (where) => ({
-  regex: `^(node:.*|${builtinModules.filter((m) => !m.startsWith('_')).map(escape).join('|')})(/.*)?$`,
+  regex: `^(node:.*|${builtinModules
+    .filter((m) => !m.startsWith('_'))
+    .map(escape)
+    .join('|')})(/.*)?$`,
   message: `${where} must not import Node modules.`
 })
 
@@ -33,7 +36,9 @@ export default tseslint.config(
         'error',
         {
           paths: [electronImport],
-          patterns: [{ regex: '^(\\.\\./)+(app|preload)(/|$)', message: 'The core must not depend on the Electron shell.' }]
+          patterns: [
+            { regex: '^(\\.\\./)+(app|preload)(/|$)', message: 'The core must not depend on the Electron shell.' }
+          ]
         }
       ]
     }
@@ -70,7 +75,10 @@ export default tseslint.config(
           paths: [electronImport],
           patterns: [
             nodeImport('The renderer'),
-            { regex: '^(\\.\\./)+(main|preload)(/|$)', message: 'The renderer talks to the core only through the bridge.' }
+            {
+              regex: '^(\\.\\./)+(main|preload)(/|$)',
+              message: 'The renderer talks to the core only through the bridge.'
+            }
           ]
         }
       ],

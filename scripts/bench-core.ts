@@ -130,7 +130,10 @@ async function duck(baseUrl: string, token: string, workspace: string, pid: numb
   if (!done.includes('"status":"completed"')) throw new Error(`the task did not complete: ${done}`)
   const cpuAfter = processCpuMs(pid)
   const cpu1k = cpuBefore === null || cpuAfter === null ? NaN : ((cpuAfter - cpuBefore) / tokens) * 1000
-  if (process.env.BENCH_VERBOSE) console.log(`  duck run: ttft ${(first - thinkingAt).toFixed(1)} ms, rate ${(tokens / ((last - first) / 1000)).toFixed(0)}`)
+  if (process.env.BENCH_VERBOSE)
+    console.log(
+      `  duck run: ttft ${(first - thinkingAt).toFixed(1)} ms, rate ${(tokens / ((last - first) / 1000)).toFixed(0)}`
+    )
   return { tokens, rate: tokens / ((last - first) / 1000), ttft: first - thinkingAt, cpuPer1k: cpu1k }
 }
 
@@ -153,7 +156,12 @@ function summary(label: string, runs: Measure[]): Measure {
 }
 
 const root = join(import.meta.dirname, '..')
-const fake = await startChild(join(root, 'scripts', 'fake-model-cli.ts'), [], { FAKE_TOKENS: String(TOKENS) }, /^(http\S+)\n/)
+const fake = await startChild(
+  join(root, 'scripts', 'fake-model-cli.ts'),
+  [],
+  { FAKE_TOKENS: String(TOKENS) },
+  /^(http\S+)\n/
+)
 const dataDir = mkdtempSync(join(tmpdir(), 'duck-bench-'))
 const workspace = mkdtempSync(join(tmpdir(), 'duck-bench-ws-'))
 const server = await startChild(
@@ -188,8 +196,12 @@ try {
   const b = summary('bare', bareRuns)
   const d = summary('duck', duckRuns)
   console.log(`ratio  Duck delivers ${((d.rate / b.rate) * 100).toFixed(0)}% of the bare SDK's rate (goal ≥ 50%)`)
-  console.log(`ttft   Duck adds ${(d.ttft - b.ttft).toFixed(1)} ms before the first token after planning (goal < 20 ms)`)
-  console.log('cpu    bare: the bench process reading the SDK stream; duck: the Duck server process (planner, thinker, SSE)')
+  console.log(
+    `ttft   Duck adds ${(d.ttft - b.ttft).toFixed(1)} ms before the first token after planning (goal < 20 ms)`
+  )
+  console.log(
+    'cpu    bare: the bench process reading the SDK stream; duck: the Duck server process (planner, thinker, SSE)'
+  )
 } finally {
   server.stop()
   fake.stop()

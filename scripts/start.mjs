@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: build, make sure the native SQLite module has a build for Electron, launch Duck.
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { ensureElectronBinding } from './electron-binding.mjs'
 
 const root = process.cwd()
 const require = createRequire(import.meta.url)
@@ -30,29 +31,12 @@ if (build.status !== 0) process.exit(build.status ?? 1)
 
 // better-sqlite3 is built for Node (tests, headless server). Electron has its own ABI, so keep a
 // second build of the binding for this Electron version beside it, made once.
-const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version
-const bindingDir = join(root, 'node_modules', '.duck-electron', electronVersion)
-const binding = join(bindingDir, 'better_sqlite3.node')
-if (!existsSync(binding)) {
-  console.log(`Building the SQLite module for Electron ${electronVersion} (once)…`)
-  const source = join(root, 'node_modules', 'better-sqlite3')
-  const work = join(bindingDir, 'build-src')
-  rmSync(work, { recursive: true, force: true })
-  mkdirSync(bindingDir, { recursive: true })
-  cpSync(source, work, { recursive: true, filter: (path) => !path.includes(`${join('better-sqlite3', 'build')}`) })
-  const nodeGyp = process.env.npm_config_node_gyp
-  const gyp = nodeGyp ? [process.execPath, [nodeGyp]] : ['npx', ['--yes', 'node-gyp']]
-  const result = spawnSync(
-    gyp[0],
-    [...gyp[1], 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
-    { cwd: work, stdio: 'inherit' }
-  )
-  if (result.status !== 0) {
-    console.error('Building the SQLite module for Electron failed; see the compiler output above.')
-    process.exit(1)
-  }
-  cpSync(join(work, 'build', 'Release', 'better_sqlite3.node'), binding)
-  rmSync(work, { recursive: true, force: true })
+let binding
+try {
+  binding = ensureElectronBinding({ root })
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error))
+  process.exit(1)
 }
 
 const child = spawn(electron, [root, ...process.argv.slice(2)], {

@@ -20,6 +20,7 @@ function step(name, command, args, env = {}) {
 
 step('typecheck', bin('tsc'), ['-b'])
 step('lint', bin('eslint'), ['.', '--max-warnings', '0'])
+step('format', bin('prettier'), ['--check', '.'])
 const built = step('build', bin('electron-vite'), ['build'])
 
 let passed = 0

@@ -158,13 +158,7 @@ export interface CommandAuditEvent extends EventBase {
   workspace: string
 }
 
-export const AUDIT_DECISIONS = [
-  'auto_allowed',
-  'allowed_once',
-  'allowed_always',
-  'denied',
-  'pending'
-] as const
+export const AUDIT_DECISIONS = ['auto_allowed', 'allowed_once', 'allowed_always', 'denied', 'pending'] as const
 export type AuditDecision = (typeof AUDIT_DECISIONS)[number]
 
 /** Events a task stream carries. */

@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { MODELS, directive, fakeSudo, hasObservations, messagesText, startHarness, type Harness } from '../support/harness'
+import {
+  MODELS,
+  directive,
+  fakeSudo,
+  hasObservations,
+  messagesText,
+  startHarness,
+  type Harness
+} from '../support/harness'
 import type { WireEvent } from '../support/sse'
 
 let h: Harness
@@ -19,13 +27,19 @@ afterAll(async () => {
 })
 
 function planOnce(actions: Parameters<typeof directive>[0], risk = 'low') {
-  h.fake.script(MODELS.action, (body) => ({ content: hasObservations(body) ? directive([], risk) : directive(actions, risk) }))
+  h.fake.script(MODELS.action, (body) => ({
+    content: hasObservations(body) ? directive([], risk) : directive(actions, risk)
+  }))
 }
 function ofType(events: WireEvent[], type: string) {
   return events.filter((e) => e.event === type)
 }
 async function pendingFor(taskId: string) {
-  const list = (await (await h.api('/v1/approvals/pending')).json()) as { approval_id: string; task_id: string; rule_preview: string | null }[]
+  const list = (await (await h.api('/v1/approvals/pending')).json()) as {
+    approval_id: string
+    task_id: string
+    rule_preview: string | null
+  }[]
   return list.find((a) => a.task_id === taskId)
 }
 async function json<T>(path: string): Promise<T> {
@@ -53,7 +67,12 @@ describe('approvals', () => {
     expect(cont.events.at(-1)?.data.status).toBe('completed')
     expect(existsSync(join(workspace, 'made-by-duck.txt'))).toBe(false)
     const audit = await json<{ payload: Record<string, unknown> }[]>('/v1/audit/commands')
-    expect(audit[0]?.payload).toMatchObject({ command: 'touch made-by-duck.txt', decision: 'denied', approved: false, exit_code: null })
+    expect(audit[0]?.payload).toMatchObject({
+      command: 'touch made-by-duck.txt',
+      decision: 'denied',
+      approved: false,
+      exit_code: null
+    })
   })
 
   it('always allow creates a rule: the same program runs without asking, sudo still asks', async () => {
@@ -67,7 +86,8 @@ describe('approvals', () => {
     const cont = await h.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval?.approval_id })
     expect(cont.events.at(-1)?.data.status).toBe('completed')
     expect(existsSync(join(workspace, 'a.txt'))).toBe(true)
-    const rules = await json<{ rule_id: string; tool: string; pattern: string; workspace: string }[]>('/v1/approvals/rules')
+    const rules =
+      await json<{ rule_id: string; tool: string; pattern: string; workspace: string }[]>('/v1/approvals/rules')
     expect(rules).toContainEqual(expect.objectContaining({ tool: 'shell_exec_safe', pattern: 'touch' }))
 
     // A different file argument is covered by the same rule.
@@ -77,7 +97,12 @@ describe('approvals', () => {
     expect(second.events.at(-1)?.data.status).toBe('completed')
     expect(existsSync(join(workspace, 'b.txt'))).toBe(true)
     const audit = await json<{ payload: Record<string, unknown> }[]>('/v1/audit/commands')
-    expect(audit[0]?.payload).toMatchObject({ command: 'touch b.txt', decision: 'allowed_always', approved: false, exit_code: 0 })
+    expect(audit[0]?.payload).toMatchObject({
+      command: 'touch b.txt',
+      decision: 'allowed_always',
+      approved: false,
+      exit_code: 0
+    })
 
     // Another workspace is not covered.
     planOnce([{ tool: 'shell_exec_safe', args: { command: 'touch c.txt' } }])
@@ -100,17 +125,16 @@ describe('approvals', () => {
     expect(ofType(after.events, 'tool_approval_requested')).toHaveLength(1)
   })
 
-  it.each([
-    ['ls && rm -rf x'],
-    ['echo $(id)'],
-    ['cat f > /etc/x']
-  ])('`%s` asks even when the planner says none', async (command) => {
-    planOnce([{ tool: 'shell_exec_safe', args: { command } }], 'none')
-    const { events } = await h.stream('/v1/chat/stream', { message: 'do it', workspace: h.workspace() })
-    expect(ofType(events, 'tool_approval_requested')).toHaveLength(1)
-    expect(ofType(events, 'tool_call_started')).toHaveLength(0)
-    expect(events.at(-1)?.data.status).toBe('waiting_for_approval')
-  })
+  it.each([['ls && rm -rf x'], ['echo $(id)'], ['cat f > /etc/x']])(
+    '`%s` asks even when the planner says none',
+    async (command) => {
+      planOnce([{ tool: 'shell_exec_safe', args: { command } }], 'none')
+      const { events } = await h.stream('/v1/chat/stream', { message: 'do it', workspace: h.workspace() })
+      expect(ofType(events, 'tool_approval_requested')).toHaveLength(1)
+      expect(ofType(events, 'tool_call_started')).toHaveLength(0)
+      expect(events.at(-1)?.data.status).toBe('waiting_for_approval')
+    }
+  )
 
   it('a symlink out of the workspace asks even when the planner says none', async () => {
     const workspace = h.workspace()
@@ -132,12 +156,18 @@ describe('approvals', () => {
     const approval = await pendingFor(taskId)
     await h.api(`/v1/approvals/${approval?.approval_id}/allow_once`, { method: 'POST' })
     await h.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval?.approval_id })
-    const wrong = await h.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approval?.approval_id, password: 'wrong one' })
+    const wrong = await h.stream(`/v1/tasks/${taskId}/password/stream`, {
+      approval_id: approval?.approval_id,
+      password: 'wrong one'
+    })
     const again = ofType(wrong.events, 'tool_password_requested')[0]
     expect(again?.data).toMatchObject({ attempts_left: 2, error: 'Wrong password — 2 tries left.' })
     expect(wrong.events.at(-1)?.data.status).toBe('waiting_for_password')
     expect(wrong.body).not.toContain('wrong one')
-    const right = await h.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approval?.approval_id, password: 'correct horse' })
+    const right = await h.stream(`/v1/tasks/${taskId}/password/stream`, {
+      approval_id: approval?.approval_id,
+      password: 'correct horse'
+    })
     expect(right.events.at(-1)?.data.status).toBe('completed')
     expect(right.body).toContain('sudo updated')
     expect(right.body).not.toContain('correct horse')
@@ -162,8 +192,14 @@ describe('approvals', () => {
 describe('failures', () => {
   it('cancel mid-stream stops the answer and marks the task cancelled', async () => {
     h.fake.script(MODELS.action, { content: directive([], 'none') })
-    h.fake.script(MODELS.thinker, { chunks: Array.from({ length: 200 }, () => ({ content: 'word ' })), chunkDelayMs: 20 })
-    const response = await h.api('/v1/chat/stream', { method: 'POST', body: JSON.stringify({ message: 'long', workspace: h.workspace() }) })
+    h.fake.script(MODELS.thinker, {
+      chunks: Array.from({ length: 200 }, () => ({ content: 'word ' })),
+      chunkDelayMs: 20
+    })
+    const response = await h.api('/v1/chat/stream', {
+      method: 'POST',
+      body: JSON.stringify({ message: 'long', workspace: h.workspace() })
+    })
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
     let text = ''
     while (!text.includes('event: content_delta')) text += new TextDecoder().decode((await reader.read()).value)
@@ -209,7 +245,9 @@ describe('failures', () => {
 
   it('a planner that recovers on the retry goes on normally', async () => {
     let calls = 0
-    h.fake.script(MODELS.action, () => ({ content: ++calls === 1 ? '{"kind": "action_directive"}' : directive([], 'none') }))
+    h.fake.script(MODELS.action, () => ({
+      content: ++calls === 1 ? '{"kind": "action_directive"}' : directive([], 'none')
+    }))
     h.fake.script(MODELS.thinker, { content: 'fine' })
     const { events } = await h.stream('/v1/chat/stream', { message: 'hello', workspace: h.workspace() })
     expect(events.at(-1)?.data.status).toBe('completed')
@@ -241,7 +279,11 @@ describe('conversations', () => {
     const conversationId = first.events[0]?.data.conversation_id as string
     h.fake.requests.length = 0
     h.fake.script(MODELS.thinker, { chunks: [{ content: 'About 2 million people.' }] })
-    const second = await h.stream('/v1/chat/stream', { message: 'How many people live there?', workspace, conversation_id: conversationId })
+    const second = await h.stream('/v1/chat/stream', {
+      message: 'How many people live there?',
+      workspace,
+      conversation_id: conversationId
+    })
     expect(second.events.at(-1)?.data.status).toBe('completed')
     const thinker = h.fake.requests.find((r) => r.body?.model === MODELS.thinker)
     const texts = messagesText(thinker?.body)
@@ -251,7 +293,10 @@ describe('conversations', () => {
     expect(detail.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
     const list = await json<{ conversation_id: string; title: string }[]>('/v1/conversations?q=capital')
     expect(list[0]).toMatchObject({ conversation_id: conversationId, title: 'What is the capital of France?' })
-    const renamed = await h.api(`/v1/conversations/${conversationId}`, { method: 'PATCH', body: JSON.stringify({ title: 'Paris' }) })
+    const renamed = await h.api(`/v1/conversations/${conversationId}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ title: 'Paris' })
+    })
     expect(await renamed.json()).toMatchObject({ title: 'Paris' })
     expect((await h.api(`/v1/conversations/${conversationId}`, { method: 'DELETE' })).status).toBe(204)
     expect((await h.api(`/v1/conversations/${conversationId}`)).status).toBe(404)
@@ -292,15 +337,24 @@ describe('restart', () => {
 
 describe('HTTP answers', () => {
   it('400 names the field, 404 for unknown ids, 409 for the wrong state', async () => {
-    const bad = await h.api('/v1/chat/stream', { method: 'POST', body: JSON.stringify({ message: '', workspace: h.workspace() }) })
+    const bad = await h.api('/v1/chat/stream', {
+      method: 'POST',
+      body: JSON.stringify({ message: '', workspace: h.workspace() })
+    })
     expect(bad.status).toBe(400)
     expect(await bad.json()).toEqual({ error: { code: 'invalid_input', message: 'message: must not be empty' } })
-    const noFolder = await h.api('/v1/chat/stream', { method: 'POST', body: JSON.stringify({ message: 'hi', workspace: '/no/such/folder' }) })
+    const noFolder = await h.api('/v1/chat/stream', {
+      method: 'POST',
+      body: JSON.stringify({ message: 'hi', workspace: '/no/such/folder' })
+    })
     expect(noFolder.status).toBe(400)
     expect(((await noFolder.json()) as { error: { message: string } }).error.message).toMatch(/^workspace: /)
     const notJson = await h.api('/v1/chat/stream', { method: 'POST', body: '{nope' })
     expect(notJson.status).toBe(400)
-    const extra = await h.api('/v1/chat/stream', { method: 'POST', body: JSON.stringify({ message: 'hi', workspace: h.workspace(), evil: 1 }) })
+    const extra = await h.api('/v1/chat/stream', {
+      method: 'POST',
+      body: JSON.stringify({ message: 'hi', workspace: h.workspace(), evil: 1 })
+    })
     expect(extra.status).toBe(400)
     expect((await h.api('/v1/tasks/task_nope')).status).toBe(404)
     expect((await h.api('/v1/conversations/conv_nope')).status).toBe(404)
@@ -311,7 +365,10 @@ describe('HTTP answers', () => {
     const first = await h.stream('/v1/chat/stream', { message: 'touch', workspace: h.workspace() })
     const taskId = first.events[0]?.data.task_id as string
     const approval = await pendingFor(taskId)
-    const early = await h.api(`/v1/tasks/${taskId}/continue/stream`, { method: 'POST', body: JSON.stringify({ approval_id: approval?.approval_id }) })
+    const early = await h.api(`/v1/tasks/${taskId}/continue/stream`, {
+      method: 'POST',
+      body: JSON.stringify({ approval_id: approval?.approval_id })
+    })
     expect(early.status).toBe(409)
     expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(/still pending/)
     const password = await h.api(`/v1/tasks/${taskId}/password/stream`, {
@@ -325,7 +382,9 @@ describe('HTTP answers', () => {
     expect(conversations).toHaveLength(
       (h.duck.db.prepare('SELECT COUNT(*) AS n FROM conversations').get() as { n: number }).n
     )
-    expect((h.duck.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status = 'running'").get() as { n: number }).n).toBe(0)
+    expect(
+      (h.duck.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status = 'running'").get() as { n: number }).n
+    ).toBe(0)
   })
 })
 
@@ -350,11 +409,26 @@ describe('secrets', () => {
       const approval = await pendingFor(taskId)
       await h.api(`/v1/approvals/${approval?.approval_id}/allow_once`, { method: 'POST' })
       bodies.push((await h.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval?.approval_id })).body)
-      bodies.push((await h.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approval?.approval_id, password: 'not-it' })).body)
-      const last = await h.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approval?.approval_id, password: canary })
+      bodies.push(
+        (
+          await h.stream(`/v1/tasks/${taskId}/password/stream`, {
+            approval_id: approval?.approval_id,
+            password: 'not-it'
+          })
+        ).body
+      )
+      const last = await h.stream(`/v1/tasks/${taskId}/password/stream`, {
+        approval_id: approval?.approval_id,
+        password: canary
+      })
       bodies.push(last.body)
       expect(last.events.at(-1)?.data.status).toBe('completed')
-      for (const path of ['/v1/tasks/' + taskId + '/events', '/v1/audit/commands', '/v1/approvals/pending', `/v1/conversations/${first.events[0]?.data.conversation_id as string}`]) {
+      for (const path of [
+        '/v1/tasks/' + taskId + '/events',
+        '/v1/audit/commands',
+        '/v1/approvals/pending',
+        `/v1/conversations/${first.events[0]?.data.conversation_id as string}`
+      ]) {
         bodies.push(await (await h.api(path)).text())
       }
       for (const body of bodies) {

@@ -22,12 +22,23 @@ const LESSON_REPLY = 'Task completed. Reusable lesson: streamed tasks need post-
 
 function decision(summary: string, fields: Record<string, unknown> = {}): FakeReply {
   return {
-    content: JSON.stringify({ should_store: true, memory_type: 'preference', summary, importance: 0.8, scope: 'workspace', metadata: {}, ...fields })
+    content: JSON.stringify({
+      should_store: true,
+      memory_type: 'preference',
+      summary,
+      importance: 0.8,
+      scope: 'workspace',
+      metadata: {},
+      ...fields
+    })
   }
 }
 
 /** A planner that answers directly, a thinker, and (unless given) a memory policy and a critic. */
-function script(memory: FakeReply | null = decision('User wants streamed chats to retain memory.'), critic: FakeReply | null = { content: LESSON_REPLY }) {
+function script(
+  memory: FakeReply | null = decision('User wants streamed chats to retain memory.'),
+  critic: FakeReply | null = { content: LESSON_REPLY }
+) {
   h.fake.script(MODELS.action, { content: directive([], 'none', 'answer directly') })
   h.fake.script(MODELS.thinker, { chunks: [{ content: 'streamed answer' }] })
   if (memory) h.fake.script(MODELS.memory_policy, memory)
@@ -49,7 +60,10 @@ async function chat(message: string, workspace: string) {
 const SETTLED = ['reflection_completed', 'reflection_failed']
 
 /** Polls the task's events until the post-task work has settled (or 5 s pass). */
-async function settledEvents(taskId: string, until: (types: string[]) => boolean = (t) => t.some((x) => SETTLED.includes(x))) {
+async function settledEvents(
+  taskId: string,
+  until: (types: string[]) => boolean = (t) => t.some((x) => SETTLED.includes(x))
+) {
   let events: TaskEventRecord[] = []
   for (let i = 0; i < 200; i++) {
     events = await json<TaskEventRecord[]>(`/v1/tasks/${taskId}/events`)
@@ -87,11 +101,18 @@ describe('seed scenario 3: memory policy and critic after the answer', () => {
 
     const memory = await json<MemoryResults>(`/v1/memory?workspace=${encodeURIComponent(workspace)}`)
     expect(memory.results[0]?.text).toBe('User wants streamed chats to retain memory.')
-    expect(memory.results[0]).toMatchObject({ memory_type: 'preference', importance: 0.8, scope: 'workspace', workspace })
+    expect(memory.results[0]).toMatchObject({
+      memory_type: 'preference',
+      importance: 0.8,
+      scope: 'workspace',
+      workspace
+    })
     const experience = await json<ExperienceRecord[]>('/v1/experience')
     expect(experience).toHaveLength(1)
     expect(experience[0]).toMatchObject({ task_id: taskId, lesson: 'streamed tasks need post-processing.' })
-    expect((await json<ExperienceRecord[]>('/v1/experience?q=streamed')).map((e) => e.experience_id)).toEqual([experience[0]?.experience_id])
+    expect((await json<ExperienceRecord[]>('/v1/experience?q=streamed')).map((e) => e.experience_id)).toEqual([
+      experience[0]?.experience_id
+    ])
 
     // The memory policy was asked for JSON with the decision schema; the critic in plain text.
     expect(callsTo(MODELS.memory_policy)[0]?.response_format?.type).toBe('json_schema')
@@ -206,7 +227,10 @@ describe('settings and failures', () => {
     expect(eventsA.map((e) => e.event_type).filter((t) => t.startsWith('memory'))).toEqual([])
     expect(callsTo(MODELS.critic)).toHaveLength(1)
 
-    await h.api('/v1/settings', { method: 'PUT', body: JSON.stringify({ memory_enabled: true, reflection_enabled: false }) })
+    await h.api('/v1/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ memory_enabled: true, reflection_enabled: false })
+    })
     const b = await chat('remember this too', h.workspace())
     await settledEvents(b.taskId, (t) => t.includes('memory_stored'))
     await h.duck.learningIdle()
@@ -226,7 +250,9 @@ describe('settings and failures', () => {
     script({ content: 'not json at all' }, { content: '}{ ### ]]' })
     const b = await chat('and this', h.workspace())
     const eventsB = await settledEvents(b.taskId)
-    expect(eventsB.map((e) => e.event_type)).toEqual(expect.arrayContaining(['memory_policy_failed', 'reflection_failed']))
+    expect(eventsB.map((e) => e.event_type)).toEqual(
+      expect.arrayContaining(['memory_policy_failed', 'reflection_failed'])
+    )
     expect((await json<{ status: string }>(`/v1/tasks/${b.taskId}`)).status).toBe('completed')
     expect(await json<ExperienceRecord[]>('/v1/experience')).toEqual([])
   })
@@ -270,12 +296,18 @@ describe('the person’s control over memory', () => {
     // Every task taught the same lesson: it is kept once, attributed to alpha, where it was first learned.
     expect(await json<ExperienceRecord[]>('/v1/experience')).toHaveLength(1)
     // Forgetting alpha takes its remaining memory and the lesson its tasks taught.
-    const forgotten = await json<{ deleted: number }>('/v1/memory/forget', { method: 'POST', body: JSON.stringify({ workspace: `${alpha}/` }) })
+    const forgotten = await json<{ deleted: number }>('/v1/memory/forget', {
+      method: 'POST',
+      body: JSON.stringify({ workspace: `${alpha}/` })
+    })
     expect(forgotten).toEqual({ deleted: 2 })
     const left = (await json<MemoryResults>('/v1/memory')).results.map((m) => m.text).sort()
     expect(left).toEqual(['Beta is a Rust project.', 'The user likes concise answers.'])
 
-    const everything = await json<{ deleted: number }>('/v1/memory/forget', { method: 'POST', body: JSON.stringify({}) })
+    const everything = await json<{ deleted: number }>('/v1/memory/forget', {
+      method: 'POST',
+      body: JSON.stringify({})
+    })
     expect(everything).toEqual({ deleted: 2 })
     expect((await json<MemoryResults>('/v1/memory')).results).toEqual([])
     expect(await json<ExperienceRecord[]>('/v1/experience')).toEqual([])
@@ -286,15 +318,24 @@ describe('the person’s control over memory', () => {
       const response = await h.api(path, init)
       return { status: response.status, body: (await response.json()) as { error: { code: string; message: string } } }
     }
-    expect(await bad('/v1/memory?limit=abc')).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: expect.stringMatching(/^limit: /) } } })
+    expect(await bad('/v1/memory?limit=abc')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: expect.stringMatching(/^limit: /) } }
+    })
     expect(await bad('/v1/memory?color=blue')).toMatchObject({ status: 400 })
-    expect(await bad('/v1/experience?limit=0')).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^limit: /) } } })
+    expect(await bad('/v1/experience?limit=0')).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^limit: /) } }
+    })
     expect(await bad('/v1/memory/forget', { method: 'POST', body: JSON.stringify({ workspace: 5 }) })).toMatchObject({
       status: 400,
       body: { error: { message: expect.stringMatching(/^workspace: /) } }
     })
     expect(await bad('/v1/memory/forget', { method: 'POST', body: '{nope' })).toMatchObject({ status: 400 })
-    expect(await bad('/v1/memory/mem_nope', { method: 'DELETE' })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } })
+    expect(await bad('/v1/memory/mem_nope', { method: 'DELETE' })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } }
+    })
     expect(await bad('/v1/memory/bad%20id', { method: 'DELETE' })).toMatchObject({ status: 404 })
     // Any search text is safe for FTS.
     for (const q of ['"', 'NEAR(', 'a OR', '*', 'text : x']) {

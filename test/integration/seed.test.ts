@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeRequestBody } from '../support/fake-model-server'
-import { MODELS, directive, fakeSudo, hasObservations, messagesText, startHarness, type Harness } from '../support/harness'
+import {
+  MODELS,
+  directive,
+  fakeSudo,
+  hasObservations,
+  messagesText,
+  startHarness,
+  type Harness
+} from '../support/harness'
 
 let h: Harness
 let sudoDir: string
@@ -35,12 +43,21 @@ describe('seed scenarios', () => {
   it('1. streams reasoning, content and a done with generation stats', async () => {
     h.fake.script(MODELS.action, { content: directive([], 'none', 'answer directly') })
     h.fake.script(MODELS.thinker, { chunks: [{ reasoning: 'thinking' }, { content: 'answer' }] })
-    const { status, body, events } = await h.stream('/v1/chat/stream', { message: 'hello', workspace: h.workspace(), debug: true })
+    const { status, body, events } = await h.stream('/v1/chat/stream', {
+      message: 'hello',
+      workspace: h.workspace(),
+      debug: true
+    })
     expect(status).toBe(200)
     expect(body).toContain('event: reasoning_delta')
     expect(body).toContain('event: content_delta')
     expect(body).toContain('event: done')
-    for (const key of ['"generation_stats":', '"min_tokens_per_second":', '"avg_tokens_per_second":', '"max_tokens_per_second":']) {
+    for (const key of [
+      '"generation_stats":',
+      '"min_tokens_per_second":',
+      '"avg_tokens_per_second":',
+      '"max_tokens_per_second":'
+    ]) {
       expect(body).toContain(key)
     }
     expect(body).toContain('thinking')
@@ -57,7 +74,12 @@ describe('seed scenarios', () => {
   it('2. forwards the reasoning toggle to the thinker', async () => {
     h.fake.script(MODELS.action, { content: directive([], 'none') })
     h.fake.script(MODELS.thinker, { content: 'answer' })
-    const { body } = await h.stream('/v1/chat/stream', { message: 'hello', workspace: h.workspace(), debug: true, reasoning: 'off' })
+    const { body } = await h.stream('/v1/chat/stream', {
+      message: 'hello',
+      workspace: h.workspace(),
+      debug: true,
+      reasoning: 'off'
+    })
     expect(body).toContain('event: done')
     const [thinker] = thinkerCalls()
     expect(thinker?.chat_template_kwargs).toEqual({ enable_thinking: false })
@@ -99,9 +121,16 @@ describe('seed scenarios', () => {
     mkdirSync(outside)
     writeFileSync(join(outside, 'note.txt'), 'external')
     h.fake.script(MODELS.action, {
-      content: directive([{ tool: 'list_dir', args: { path: outside }, reason: 'User asked for that directory' }], 'low')
+      content: directive(
+        [{ tool: 'list_dir', args: { path: outside }, reason: 'User asked for that directory' }],
+        'low'
+      )
     })
-    const { status, body, events } = await h.stream('/v1/chat/stream', { message: 'show outside', workspace, debug: true })
+    const { status, body, events } = await h.stream('/v1/chat/stream', {
+      message: 'show outside',
+      workspace,
+      debug: true
+    })
     expect(status).toBe(200)
     expect(body).toContain('event: tool_approval_requested')
     expect(body).toContain('"tool":"list_dir"')
@@ -117,7 +146,11 @@ describe('seed scenarios', () => {
     h.fake.script(MODELS.action, (body) => ({
       content: hasObservations(body)
         ? directive([], 'medium')
-        : directive([{ tool: 'shell_exec_safe', args: { command: 'uname -a' }, reason: 'User asked for system information' }], 'medium', 'run command')
+        : directive(
+            [{ tool: 'shell_exec_safe', args: { command: 'uname -a' }, reason: 'User asked for system information' }],
+            'medium',
+            'run command'
+          )
     }))
     h.fake.script(MODELS.thinker, (body) => {
       const observation = messagesText(body).find((t) => t.includes('tool_observations'))
@@ -132,7 +165,9 @@ describe('seed scenarios', () => {
     expect(approval).toBeDefined()
     const allowed = await h.api(`/v1/approvals/${approval?.approval_id}/allow_once`, { method: 'POST' })
     expect(await allowed.json()).toEqual({ approval_id: approval?.approval_id, status: 'allowed_once' })
-    const { status, body } = await h.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval?.approval_id })
+    const { status, body } = await h.stream(`/v1/tasks/${taskId}/continue/stream`, {
+      approval_id: approval?.approval_id
+    })
     expect(initial.body).toContain('event: tool_approval_requested')
     expect(status).toBe(200)
     expect(body).toContain('"stage":"running_tool"')
@@ -156,11 +191,24 @@ describe('seed scenarios', () => {
     h.fake.script(MODELS.action, (body) => ({
       content: hasObservations(body)
         ? directive([], 'medium')
-        : directive([{ tool: 'shell_exec_safe', args: { command: 'sudo apt update' }, reason: 'Check updates with root privileges' }], 'medium')
+        : directive(
+            [
+              {
+                tool: 'shell_exec_safe',
+                args: { command: 'sudo apt update' },
+                reason: 'Check updates with root privileges'
+              }
+            ],
+            'medium'
+          )
     }))
     const initial = await h.stream('/v1/chat/stream', { message: 'run sudo update', workspace, debug: true })
     const taskId = taskIdOf(initial.body)
-    const pending = (await (await h.api('/v1/approvals/pending')).json()) as { approval_id: string; task_id: string; rule_preview: unknown }[]
+    const pending = (await (await h.api('/v1/approvals/pending')).json()) as {
+      approval_id: string
+      task_id: string
+      rule_preview: unknown
+    }[]
     const approval = pending.find((item) => item.task_id === taskId)
     if (!approval) throw new Error('no approval for the sudo task')
     expect(approval.rule_preview).toBeNull()
@@ -187,7 +235,10 @@ describe('seed scenarios', () => {
       expect(observation).not.toContain('secret')
       return { chunks: [{ content: 'sudo command completed' }] }
     })
-    const { status, body } = await h.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approvalId, password: 'secret' })
+    const { status, body } = await h.stream(`/v1/tasks/${taskId}/password/stream`, {
+      approval_id: approvalId,
+      password: 'secret'
+    })
     expect(status).toBe(200)
     // The fake sudo printed this only because stdin carried exactly "secret\n".
     expect(body).toContain('sudo updated: -k -S -p  -- apt update')
@@ -201,12 +252,25 @@ describe('seed scenarios', () => {
     h.fake.script(MODELS.action, (body) => ({
       content: hasObservations(body)
         ? directive([], 'low')
-        : directive([{ tool: 'shell_exec_safe', args: { command: 'apt list --upgradable' }, reason: 'Check available updates' }], 'low', 'check updates')
+        : directive(
+            [
+              { tool: 'shell_exec_safe', args: { command: 'apt list --upgradable' }, reason: 'Check available updates' }
+            ],
+            'low',
+            'check updates'
+          )
     }))
     h.fake.script(MODELS.thinker, { chunks: [{ content: 'updates checked' }] })
-    const { status } = await h.stream('/v1/chat/stream', { message: 'check updates', workspace: h.workspace(), debug: true })
+    const { status } = await h.stream('/v1/chat/stream', {
+      message: 'check updates',
+      workspace: h.workspace(),
+      debug: true
+    })
     expect(status).toBe(200)
-    const audit = (await (await h.api('/v1/audit/commands')).json()) as { event_type: string; payload: Record<string, unknown> }[]
+    const audit = (await (await h.api('/v1/audit/commands')).json()) as {
+      event_type: string
+      payload: Record<string, unknown>
+    }[]
     expect(audit[0]?.event_type).toBe('command_audit')
     expect(audit[0]?.payload).toMatchObject({
       command: 'apt list --upgradable',

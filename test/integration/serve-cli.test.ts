@@ -27,7 +27,11 @@ describe('npm run serve (built server)', () => {
   it('prints its line, answers, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'duck-cli-'))
     try {
-      const proc = run(['--port', '0'], { DUCK_DATA_DIR: dataDir, DUCK_DB_PATH: join(dataDir, 'db.sqlite3'), DUCK_API_TOKEN: '' })
+      const proc = run(['--port', '0'], {
+        DUCK_DATA_DIR: dataDir,
+        DUCK_DB_PATH: join(dataDir, 'db.sqlite3'),
+        DUCK_API_TOKEN: ''
+      })
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(proc.err())), 10_000)
         proc.child.stdout.on('data', () => {

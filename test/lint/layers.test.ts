@@ -12,24 +12,39 @@ async function restrictedImports(code: string, filePath: string): Promise<string
 
 describe('layer rules', () => {
   it('fail when the core imports electron', async () => {
-    const messages = await restrictedImports("import { app } from 'electron'\nexport const x = app\n", 'src/main/core/agent/fixture.ts')
+    const messages = await restrictedImports(
+      "import { app } from 'electron'\nexport const x = app\n",
+      'src/main/core/agent/fixture.ts'
+    )
     expect(messages.join('\n')).toMatch(/Only src\/main\/app and src\/preload may import electron/)
   })
 
   it('fail when the headless server imports electron', async () => {
-    const messages = await restrictedImports("import { shell } from 'electron'\nexport const x = shell\n", 'src/main/server/fixture.ts')
+    const messages = await restrictedImports(
+      "import { shell } from 'electron'\nexport const x = shell\n",
+      'src/main/server/fixture.ts'
+    )
     expect(messages).toHaveLength(1)
   })
 
   it('fail when the core reaches into the Electron shell', async () => {
-    const messages = await restrictedImports("import { x } from '../../app/main'\nexport const y = x\n", 'src/main/core/agent/fixture.ts')
+    const messages = await restrictedImports(
+      "import { x } from '../../app/main'\nexport const y = x\n",
+      'src/main/core/agent/fixture.ts'
+    )
     expect(messages.join('\n')).toMatch(/must not depend on the Electron shell/)
   })
 
   it('fail when the renderer imports Node or main-process code', async () => {
-    const fs = await restrictedImports("import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n", 'src/renderer/src/fixture.ts')
+    const fs = await restrictedImports(
+      "import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n",
+      'src/renderer/src/fixture.ts'
+    )
     expect(fs.join('\n')).toMatch(/must not import Node modules/)
-    const bare = await restrictedImports("import path from 'path'\nexport const x = path\n", 'src/renderer/src/fixture.ts')
+    const bare = await restrictedImports(
+      "import path from 'path'\nexport const x = path\n",
+      'src/renderer/src/fixture.ts'
+    )
     expect(bare).toHaveLength(1)
     const core = await restrictedImports(
       "import { DuckService } from '../../main/core/service'\nexport const x = DuckService\n",
@@ -50,10 +65,17 @@ describe('layer rules', () => {
   })
 
   it('allow the shell to import electron and shared code to import zod', async () => {
-    expect(await restrictedImports("import { app } from 'electron'\nexport const x = app\n", 'src/main/app/fixture.ts')).toEqual([])
-    expect(await restrictedImports("import { z } from 'zod'\nexport const x = z\n", 'src/shared/fixture.ts')).toEqual([])
     expect(
-      await restrictedImports("import type { DuckEvent } from './events'\nexport type X = DuckEvent\n", 'src/shared/fixture.ts')
+      await restrictedImports("import { app } from 'electron'\nexport const x = app\n", 'src/main/app/fixture.ts')
+    ).toEqual([])
+    expect(await restrictedImports("import { z } from 'zod'\nexport const x = z\n", 'src/shared/fixture.ts')).toEqual(
+      []
+    )
+    expect(
+      await restrictedImports(
+        "import type { DuckEvent } from './events'\nexport type X = DuckEvent\n",
+        'src/shared/fixture.ts'
+      )
     ).toEqual([])
   })
 })

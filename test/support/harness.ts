@@ -24,7 +24,11 @@ export interface Harness {
   stop(): Promise<void>
 }
 
-export function directive(actions: { tool: string; args: Record<string, unknown>; reason?: string }[], risk = 'low', intent = 'do it') {
+export function directive(
+  actions: { tool: string; args: Record<string, unknown>; reason?: string }[],
+  risk = 'low',
+  intent = 'do it'
+) {
   return JSON.stringify({
     kind: 'action_directive',
     intent,
@@ -97,7 +101,11 @@ export async function startHarness(options: Partial<DuckServiceOptions> = {}): P
     api(path, init = {}) {
       return fetch(server.url + path, {
         ...init,
-        headers: { Authorization: 'Bearer seed-token', 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) }
+        headers: {
+          Authorization: 'Bearer seed-token',
+          'Content-Type': 'application/json',
+          ...(init.headers as Record<string, string>)
+        }
       })
     },
     async stream(path, body) {

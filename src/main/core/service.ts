@@ -178,7 +178,6 @@ export class DuckService {
     return context
   }
 
-
   // -- model -----------------------------------------------------------------------------
 
   async apiKey(): Promise<string | null> {
@@ -244,11 +243,14 @@ export class DuckService {
     const task = tasks.taskInfo(this.db, id)
     if (!task) throw new DuckApiError('not_found', `No task ${id}.`)
     const approval = approvalsRepo.getApproval(this.db, request.approval_id)
-    if (!approval || approval.taskId !== id) throw new DuckApiError('not_found', `No approval ${request.approval_id} for task ${id}.`)
+    if (!approval || approval.taskId !== id)
+      throw new DuckApiError('not_found', `No approval ${request.approval_id} for task ${id}.`)
     if (this.runner.isLive(id)) throw new DuckApiError('conflict', `Task ${id} is already running.`)
     if (kind === 'continue') {
-      if (task.status !== 'waiting_for_approval') throw new DuckApiError('conflict', `Task ${id} is not waiting for an approval (it is ${task.status}).`)
-      if (approval.status === 'pending') throw new DuckApiError('conflict', 'That approval is still pending: allow or deny it first.')
+      if (task.status !== 'waiting_for_approval')
+        throw new DuckApiError('conflict', `Task ${id} is not waiting for an approval (it is ${task.status}).`)
+      if (approval.status === 'pending')
+        throw new DuckApiError('conflict', 'That approval is still pending: allow or deny it first.')
     } else if (task.status !== 'waiting_for_password' || approval.status !== 'password_pending') {
       throw new DuckApiError('conflict', `Task ${id} is not waiting for a password for that approval.`)
     }
@@ -310,7 +312,12 @@ export class DuckService {
       approvalsRepo.setApprovalStatus(this.db, id, status)
       if (status === 'allowed_always' && task) {
         for (const key of approval.ruleKeys) {
-          approvalsRepo.insertRule(this.db, { id: `rule_${crypto.randomUUID()}`, tool: approval.tool, pattern: key, workspace: task.workspace })
+          approvalsRepo.insertRule(this.db, {
+            id: `rule_${crypto.randomUUID()}`,
+            tool: approval.tool,
+            pattern: key,
+            workspace: task.workspace
+          })
         }
       }
       if (approval.auditId) {
@@ -346,14 +353,15 @@ export class DuckService {
   renameConversation(conversationId: unknown, input: unknown): ConversationSummary {
     const id = parseId(conversationId, 'conversation')
     const { title } = parseInput(RenameConversationSchema, input)
-    if (!conversations.renameConversation(this.db, id, title)) throw new DuckApiError('not_found', `No conversation ${id}.`)
+    if (!conversations.renameConversation(this.db, id, title))
+      throw new DuckApiError('not_found', `No conversation ${id}.`)
     return conversations.getConversationRow(this.db, id) as ConversationSummary
   }
 
   deleteConversation(conversationId: unknown): void {
     const id = parseId(conversationId, 'conversation')
-    const live = (this.db.prepare('SELECT id FROM tasks WHERE conversation_id = ?').all(id) as { id: string }[]).some((t) =>
-      this.runner.isLive(t.id)
+    const live = (this.db.prepare('SELECT id FROM tasks WHERE conversation_id = ?').all(id) as { id: string }[]).some(
+      (t) => this.runner.isLive(t.id)
     )
     if (live) throw new DuckApiError('conflict', 'A task in this conversation is still running; stop it first.')
     if (!conversations.deleteConversation(this.db, id)) throw new DuckApiError('not_found', `No conversation ${id}.`)

@@ -63,9 +63,7 @@ export function createApp(options: AppOptions): Hono {
     // Unknown page paths fall back to the app shell.
     app.get('/*', serveStatic({ root: rendererDir, path: 'index.html' }))
   } else {
-    app.get('/', (c) =>
-      c.text('Duck is running, but its window was not built. Run `npm run build` and restart.', 503)
-    )
+    app.get('/', (c) => c.text('Duck is running, but its window was not built. Run `npm run build` and restart.', 503))
   }
 
   app.notFound((c) => sendError(c, 'not_found', `Nothing at ${c.req.path}.`))

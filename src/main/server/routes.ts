@@ -88,11 +88,15 @@ export function registerRoutes(app: Hono, service: DuckService): void {
     service.deleteRule(c.req.param('id'))
     return c.body(null, 204)
   })
-  app.post('/v1/approvals/:id/:decision', (c) => c.json(service.decideApproval(c.req.param('id'), c.req.param('decision'))))
+  app.post('/v1/approvals/:id/:decision', (c) =>
+    c.json(service.decideApproval(c.req.param('id'), c.req.param('decision')))
+  )
 
   app.get('/v1/conversations', (c) => c.json(service.listConversations(query(c))))
   app.get('/v1/conversations/:id', (c) => c.json(service.getConversation(c.req.param('id'))))
-  app.patch('/v1/conversations/:id', async (c) => c.json(service.renameConversation(c.req.param('id'), await jsonBody(c))))
+  app.patch('/v1/conversations/:id', async (c) =>
+    c.json(service.renameConversation(c.req.param('id'), await jsonBody(c)))
+  )
   app.delete('/v1/conversations/:id', (c) => {
     service.deleteConversation(c.req.param('id'))
     return c.body(null, 204)

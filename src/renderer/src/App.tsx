@@ -1,17 +1,24 @@
 import { useEffect } from 'react'
-import { Sidebar } from './components/Sidebar'
-import { MainPane } from './components/MainPane'
+import { AttentionHost } from './dialogs/AttentionHost'
+import { MainPane } from './layout/MainPane'
+import { Sidebar } from './layout/Sidebar'
 import { useDuck } from './store'
-import { toggleSidebar } from './store/actions'
+import { newChat } from './store/actions/conversations'
+import { toggleSidebar } from './store/actions/ui'
 
 export function App() {
   const collapsed = useDuck((s) => s.sidebarCollapsed)
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'b') {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return
+      const key = event.key.toLowerCase()
+      if (key === 'b') {
         event.preventDefault()
         toggleSidebar()
+      } else if (key === 'n' && event.shiftKey) {
+        event.preventDefault()
+        newChat()
       }
     }
     window.addEventListener('keydown', onKey)
@@ -22,6 +29,7 @@ export function App() {
     <div className={collapsed ? 'app app--collapsed' : 'app'}>
       {!collapsed && <Sidebar />}
       <MainPane />
+      <AttentionHost />
     </div>
   )
 }

@@ -1,9 +1,14 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
-import { startConnectionMonitor } from './store/actions'
+import { startMainWindow } from './store/boot'
 import './styles/tokens.css'
 import './styles/app.css'
+import './styles/controls.css'
+import './styles/chat.css'
+import './styles/markdown.css'
+import './styles/dialogs.css'
+import './styles/views.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('The page has no #root element.')
@@ -12,4 +17,4 @@ createRoot(root).render(
     <App />
   </StrictMode>
 )
-startConnectionMonitor()
+startMainWindow()

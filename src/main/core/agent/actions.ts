@@ -108,7 +108,7 @@ export class ActionRunner {
   ): never {
     const db = this.db
     const approvalId = `appr_${randomUUID()}`
-    const reason = [action.reason, ...assessment.reasons].filter(Boolean).join(' ')
+    const reason = [action.reason, ...assessment.reasons].map(asSentence).filter(Boolean).join(' ')
     const rulePreview =
       assessment.privileged || assessment.rule_keys.length === 0
         ? null
@@ -251,4 +251,12 @@ export class ActionRunner {
     const record = auditRepo.updateAudit(this.db, auditId, fields)
     if (record) run.emitter.record({ type: 'command_audit', audit_id: auditId, ...record.payload })
   }
+}
+
+/** "the folder is outside" → "The folder is outside." so joined reasons read as sentences. */
+function asSentence(text: string): string {
+  const trimmed = text.trim()
+  if (!trimmed) return ''
+  const first = trimmed[0] === '`' ? trimmed : trimmed[0]?.toUpperCase() + trimmed.slice(1)
+  return /[.!?…]$/.test(first) ? first : `${first}.`
 }

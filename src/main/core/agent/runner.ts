@@ -302,7 +302,8 @@ export class TaskRunner {
     let stats: GenerationStats | null = null
     let status: DoneStatus
     try {
-      run.context = (await this.deps.context?.({ workspace: task.workspace, request: task.request, taskId })) ?? run.context
+      run.context =
+        (await this.deps.context?.({ workspace: task.workspace, request: task.request, taskId })) ?? run.context
       await body(run)
       stats = run.stats ?? null
       status = 'completed'
@@ -374,7 +375,11 @@ function endIdleTask(db: Db, task: StoredTask, status: 'cancelled' | 'failed'): 
   approvalsRepo.closeOpenApprovals(db, task.id)
   const message = conversations.getMessage(db, task.state.assistantMessageId)
   if (message) {
-    conversations.updateMessage(db, message.message_id, { content: message.content, reasoning: message.reasoning, status })
+    conversations.updateMessage(db, message.message_id, {
+      content: message.content,
+      reasoning: message.reasoning,
+      status
+    })
   }
 }
 

@@ -1,5 +1,11 @@
 import type { Settings } from '../../../shared/dto'
-import { ReasoningModeSchema, ROLES, type ModelRole, type ReasoningMode, type SettingsUpdate } from '../../../shared/schemas'
+import {
+  ReasoningModeSchema,
+  ROLES,
+  type ModelRole,
+  type ReasoningMode,
+  type SettingsUpdate
+} from '../../../shared/schemas'
 import type { Db } from '../store/database'
 import { deleteSetting, getAllSettings, setSetting } from '../store/settings-repo'
 import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL, type EnvConfig } from './env'

@@ -10,8 +10,22 @@ let settings: LearningSettings
 beforeEach(() => {
   db = openDatabase(':memory:')
   settings = { memoryEnabled: true, reflectionEnabled: true }
-  remember(db, { text: 'Deploys use fly deploy.', memoryType: 'fact', importance: 0.5, workspace: '/w', taskId: null, metadata: {} })
-  upsertExperience(db, { experienceId: 'exp_1', taskId: 't', workspace: '/w', request: 'deploy it', lesson: 'Read the deploy config first.', norm: 'x' })
+  remember(db, {
+    text: 'Deploys use fly deploy.',
+    memoryType: 'fact',
+    importance: 0.5,
+    workspace: '/w',
+    taskId: null,
+    metadata: {}
+  })
+  upsertExperience(db, {
+    experienceId: 'exp_1',
+    taskId: 't',
+    workspace: '/w',
+    request: 'deploy it',
+    lesson: 'Read the deploy config first.',
+    norm: 'x'
+  })
 })
 afterEach(() => closeDatabase(db))
 

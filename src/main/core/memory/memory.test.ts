@@ -16,11 +16,22 @@ const A = '/work/alpha'
 const B = '/work/beta'
 
 function keep(text: string, fields: Partial<RememberInput> = {}) {
-  return remember(db, { text, memoryType: 'fact', importance: 0.5, workspace: A, taskId: null, metadata: {}, ...fields })
+  return remember(db, {
+    text,
+    memoryType: 'fact',
+    importance: 0.5,
+    workspace: A,
+    taskId: null,
+    metadata: {},
+    ...fields
+  })
 }
 
 function age(memoryId: string, days: number): void {
-  db.prepare('UPDATE memories SET updated_at = ? WHERE memory_id = ?').run(new Date(Date.now() - days * 86_400_000).toISOString(), memoryId)
+  db.prepare('UPDATE memories SET updated_at = ? WHERE memory_id = ?').run(
+    new Date(Date.now() - days * 86_400_000).toISOString(),
+    memoryId
+  )
 }
 
 describe('remember', () => {
@@ -57,12 +68,17 @@ describe('recall for a task', () => {
     keep('The release script is scripts/release.sh and needs a clean tree.')
     keep('Billing code lives in services/billing.', { workspace: B })
     keep('The release of beta goes through the staging cluster.', { workspace: B })
-    keep('The user prefers short answers with release notes in bullet points.', { workspace: null, memoryType: 'preference' })
+    keep('The user prefers short answers with release notes in bullet points.', {
+      workspace: null,
+      memoryType: 'preference'
+    })
     const texts = recallMemories(db, A, 'how do I cut a release?').map((m) => m.text)
     expect(texts).toContain('The release script is scripts/release.sh and needs a clean tree.')
     expect(texts).toContain('The user prefers short answers with release notes in bullet points.')
     expect(texts.join('\n')).not.toMatch(/beta|billing/i)
-    expect(recallMemories(db, B, 'where is the billing code').map((m) => m.text)).toContain('Billing code lives in services/billing.')
+    expect(recallMemories(db, B, 'where is the billing code').map((m) => m.text)).toContain(
+      'Billing code lives in services/billing.'
+    )
     expect(recallMemories(db, '/work/gamma', 'release billing').every((m) => m.scope === 'global')).toBe(true)
   })
 
@@ -113,8 +129,12 @@ describe('what the person sees and controls', () => {
     expect(all.at(-1)?.memory_id).toBe(older.memoryId)
     const inA = listMemories(db, { workspace: A }).results
     expect(inA.map((m) => m.workspace).sort()).toEqual([A, A, null].sort())
-    expect(listMemories(db, { workspace: A, q: 'written' }).results.map((m) => m.text)).not.toContain('The beta project is written in Rust.')
-    expect(listMemories(db, { workspace: A, q: 'typescr' }).results[0]?.text).toBe('The web client is written in TypeScript.')
+    expect(listMemories(db, { workspace: A, q: 'written' }).results.map((m) => m.text)).not.toContain(
+      'The beta project is written in Rust.'
+    )
+    expect(listMemories(db, { workspace: A, q: 'typescr' }).results[0]?.text).toBe(
+      'The web client is written in TypeScript.'
+    )
     expect(listMemories(db, { q: 'rust' }).results[0]?.text).toBe('The beta project is written in Rust.')
     expect(listMemories(db, { limit: 1 }).results).toHaveLength(1)
     expect(listMemories(db, { q: '"*' }).results).toHaveLength(4)
@@ -126,14 +146,25 @@ describe('what the person sees and controls', () => {
     keep('Memory in beta.', { workspace: B })
     keep('A global memory.', { workspace: null })
     const lesson = (workspace: string, text: string) =>
-      upsertExperience(db, { experienceId: `exp_${text.length}_${workspace.length}`, taskId: 't', workspace, request: 'r', lesson: text, norm: normaliseText(text) })
+      upsertExperience(db, {
+        experienceId: `exp_${text.length}_${workspace.length}`,
+        taskId: 't',
+        workspace,
+        request: 'r',
+        lesson: text,
+        norm: normaliseText(text)
+      })
     lesson(A, 'Check the lockfile before suggesting an install.')
     lesson(B, 'Prefer reading the CI workflow for build commands.')
 
     expect(deleteMemory(db, one.memoryId)).toBe(true)
     expect(deleteMemory(db, one.memoryId)).toBe(false)
     expect(forget(db, A)).toBe(2)
-    expect(listMemories(db, {}).results.map((m) => m.text).sort()).toEqual(['A global memory.', 'Memory in beta.'])
+    expect(
+      listMemories(db, {})
+        .results.map((m) => m.text)
+        .sort()
+    ).toEqual(['A global memory.', 'Memory in beta.'])
     expect(listExperiences(db, {}).map((e) => e.lesson)).toEqual(['Prefer reading the CI workflow for build commands.'])
     expect(findMemories(db, { workspace: null, q: 'alpha', limit: 10 })).toEqual([])
     expect(forget(db, undefined)).toBe(3)

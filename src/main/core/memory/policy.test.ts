@@ -8,7 +8,9 @@ const digest: TaskDigest = {
   workspace: '/work/alpha',
   request: 'remember that we deploy with fly',
   answer: 'Noted: deploys go through Fly.io.',
-  actions: [{ call_id: 'c1', tool: 'file_read', args: { path: 'fly.toml' }, ok: true, output: 'app = "alpha"\n'.repeat(200) }]
+  actions: [
+    { call_id: 'c1', tool: 'file_read', args: { path: 'fly.toml' }, ok: true, output: 'app = "alpha"\n'.repeat(200) }
+  ]
 }
 
 describe('memory policy', () => {

@@ -55,14 +55,21 @@ export function parseMemoryDecision(content: string): MemoryDecision {
   try {
     value = JSON.parse(body.slice(start, end + 1))
   } catch (error) {
-    throw new PostTaskError(`The memory policy's reply is not valid JSON (${error instanceof Error ? error.message : String(error)}).`)
+    throw new PostTaskError(
+      `The memory policy's reply is not valid JSON (${error instanceof Error ? error.message : String(error)}).`
+    )
   }
   const parsed = MemoryDecisionSchema.safeParse(value)
-  if (!parsed.success) throw new PostTaskError(`The memory policy's decision is not usable: ${describeZodError(parsed.error)}.`)
+  if (!parsed.success)
+    throw new PostTaskError(`The memory policy's decision is not usable: ${describeZodError(parsed.error)}.`)
   return { ...parsed.data, summary: parsed.data.summary.trim(), memory_type: parsed.data.memory_type.trim() || 'fact' }
 }
 
-export async function decideMemory(model: ModelClient, digest: TaskDigest, signal: AbortSignal): Promise<MemoryDecision> {
+export async function decideMemory(
+  model: ModelClient,
+  digest: TaskDigest,
+  signal: AbortSignal
+): Promise<MemoryDecision> {
   const reply = await model.chat('memory_policy', memoryPolicyMessages(digest), {
     responseFormat: { name: 'memory_decision', schema: MEMORY_DECISION_JSON_SCHEMA },
     temperature: 0,

@@ -34,11 +34,20 @@ function queue(scripts: Partial<Record<'memory_policy' | 'critic', Script>>): Po
       return { content: await script(opts.signal), reasoning: '', model: role, finishReason: 'stop' }
     }
   } as unknown as ModelClient
-  return new PostTaskQueue({ db, model: () => Promise.resolve(model), settings: () => settings, log: (m, e) => logged.push([m, e]) })
+  return new PostTaskQueue({
+    db,
+    model: () => Promise.resolve(model),
+    settings: () => settings,
+    log: (m, e) => logged.push([m, e])
+  })
 }
 
 const hang: Script = (signal) =>
-  new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new ModelError('cancelled', 'The request to the model was cancelled.'))))
+  new Promise((_, reject) =>
+    signal?.addEventListener('abort', () =>
+      reject(new ModelError('cancelled', 'The request to the model was cancelled.'))
+    )
+  )
 
 const DECISION = JSON.stringify({
   should_store: true,
@@ -63,8 +72,23 @@ function completedTask(workspace = '/work/alpha'): string {
     paused: null
   }
   conversations.createConversation(db, conversationId, 't', workspace)
-  tasks.insertTask(db, { id, conversationId, workspace, status: 'completed', request: 'how do we deploy?', options: {}, state })
-  conversations.addMessage(db, { id: state.assistantMessageId, conversationId, taskId: id, role: 'assistant', content: 'With Fly.io.', status: 'completed' })
+  tasks.insertTask(db, {
+    id,
+    conversationId,
+    workspace,
+    status: 'completed',
+    request: 'how do we deploy?',
+    options: {},
+    state
+  })
+  conversations.addMessage(db, {
+    id: state.assistantMessageId,
+    conversationId,
+    taskId: id,
+    role: 'assistant',
+    content: 'With Fly.io.',
+    status: 'completed'
+  })
   // The task's own stream used seqs 1..3.
   db.prepare('UPDATE tasks SET next_seq = 4 WHERE id = ?').run(id)
   return id
@@ -85,9 +109,15 @@ describe('post-task learning', () => {
     await q.idle()
     expect(types(id)).toEqual(['memory_policy_decision', 'memory_stored', 'reflection_completed'])
     expect(events(id).map((e) => e.seq)).toEqual([4, 5, 6])
-    expect(events(id)[0]?.payload).toMatchObject({ should_store: true, summary: 'The user deploys with Fly.io.', scope: 'workspace' })
+    expect(events(id)[0]?.payload).toMatchObject({
+      should_store: true,
+      summary: 'The user deploys with Fly.io.',
+      scope: 'workspace'
+    })
     expect(events(id)[2]?.payload).toMatchObject({ lesson: 'check the deploy config before suggesting commands.' })
-    expect(db.prepare('SELECT text, workspace FROM memories').all()).toEqual([{ text: 'The user deploys with Fly.io.', workspace: '/work/alpha' }])
+    expect(db.prepare('SELECT text, workspace FROM memories').all()).toEqual([
+      { text: 'The user deploys with Fly.io.', workspace: '/work/alpha' }
+    ])
     expect(tasks.taskInfo(db, id)?.status).toBe('completed')
     expect(calls).toEqual(['memory_policy', 'critic'])
   })
@@ -182,7 +212,10 @@ describe('post-task learning', () => {
   })
 
   it('close waits for work that finishes in time', async () => {
-    const q = queue({ memory_policy: () => new Promise((resolve) => setTimeout(() => resolve(DECISION), 30)), critic: () => LESSON })
+    const q = queue({
+      memory_policy: () => new Promise((resolve) => setTimeout(() => resolve(DECISION), 30)),
+      critic: () => LESSON
+    })
     const id = completedTask()
     q.enqueue(id)
     await q.close(2000)

@@ -105,7 +105,9 @@ export class PostTaskQueue {
     try {
       decision = await decideMemory(await this.deps.model(), digest, this.stop.signal)
     } catch (error) {
-      this.finish(job, 'memory', digest, (record) => record({ type: 'memory_policy_failed', message: this.describe(error) }))
+      this.finish(job, 'memory', digest, (record) =>
+        record({ type: 'memory_policy_failed', message: this.describe(error) })
+      )
       return
     }
     this.finish(job, 'memory', digest, (record) => {
@@ -143,7 +145,9 @@ export class PostTaskQueue {
     try {
       lesson = await reflect(await this.deps.model(), digest, this.stop.signal)
     } catch (error) {
-      this.finish(job, 'reflection', digest, (record) => record({ type: 'reflection_failed', message: this.describe(error) }))
+      this.finish(job, 'reflection', digest, (record) =>
+        record({ type: 'reflection_failed', message: this.describe(error) })
+      )
       return
     }
     this.finish(job, 'reflection', digest, (record) => {
@@ -163,7 +167,12 @@ export class PostTaskQueue {
    * Writes a step's outcome in one transaction, unless the step was already settled (by an
    * interruption at shutdown). The task may have been deleted meanwhile: then nothing is kept.
    */
-  private finish(job: Job, step: Step, digest: TaskDigest, write: (record: (draft: PersistedDraft) => void) => void): void {
+  private finish(
+    job: Job,
+    step: Step,
+    digest: TaskDigest,
+    write: (record: (draft: PersistedDraft) => void) => void
+  ): void {
     if (job.interrupted || !job.pending?.delete(step)) return
     const { db } = this.deps
     try {

@@ -10,7 +10,14 @@ let db: Db
 beforeAll(() => {
   db = openDatabase(':memory:')
   for (let i = 0; i < 50; i++) {
-    remember(db, { text: `Memory number ${i} about builds`, memoryType: 'fact', importance: 0.5, workspace: `/w/${i % 5}`, taskId: null, metadata: {} })
+    remember(db, {
+      text: `Memory number ${i} about builds`,
+      memoryType: 'fact',
+      importance: 0.5,
+      workspace: `/w/${i % 5}`,
+      taskId: null,
+      metadata: {}
+    })
   }
   db.pragma('optimize')
 })
@@ -42,7 +49,13 @@ describe('query plans', () => {
   })
 
   it('the unscoped search does too', () => {
-    const { sql, params } = memorySearchQuery({ match: '"builds"', scopeKeys: null, workspace: null, limit: 5, julianNow: julianDay() })
+    const { sql, params } = memorySearchQuery({
+      match: '"builds"',
+      scopeKeys: null,
+      workspace: null,
+      limit: 5,
+      julianNow: julianDay()
+    })
     const details = plan(sql, params)
     expect(details[0]).toMatch(/^SCAN memories_fts VIRTUAL TABLE INDEX/)
     noFullScan(details, ['m'])
@@ -52,9 +65,13 @@ describe('query plans', () => {
     const important = plan(MEMORY_QUERIES.important, { workspace: '/w/1', min: 0.85, limit: 2 })
     expect(important.filter((d) => /USING INDEX memories_by_importance/.test(d))).toHaveLength(2)
     noFullScan(important)
-    expect(plan(MEMORY_QUERIES.byNorm, { workspace: '/w/1', norm: 'x' }).join()).toMatch(/USING INDEX memories_unique_text/)
+    expect(plan(MEMORY_QUERIES.byNorm, { workspace: '/w/1', norm: 'x' }).join()).toMatch(
+      /USING INDEX memories_unique_text/
+    )
     // Either walk one workspace's index, or walk newest-first until the page is full.
-    expect(plan(MEMORY_QUERIES.listWorkspace, { workspace: '/w/1', limit: 10 }).join()).toMatch(/USING INDEX memories_by_(workspace|updated)/)
+    expect(plan(MEMORY_QUERIES.listWorkspace, { workspace: '/w/1', limit: 10 }).join()).toMatch(
+      /USING INDEX memories_by_(workspace|updated)/
+    )
     expect(plan(MEMORY_QUERIES.listAll, { limit: 10 }).join()).toMatch(/SCAN m USING INDEX memories_by_updated/)
   })
 

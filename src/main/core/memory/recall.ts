@@ -25,11 +25,21 @@ export function recallMemories(db: Db, workspace: string, request: string, now =
   const match = ftsAnyOf(keywords(request, QUERY_WORDS))
   if (match !== null) {
     const scopeKeys = [workspaceScopeKey(workspace), GLOBAL_SCOPE_KEY]
-    for (const row of repo.searchMemories(db, { match, scopeKeys, workspace, limit: RECALL_LIMIT, julianNow: julianDay(now) })) {
+    for (const row of repo.searchMemories(db, {
+      match,
+      scopeKeys,
+      workspace,
+      limit: RECALL_LIMIT,
+      julianNow: julianDay(now)
+    })) {
       found.set(row.memory_id, repo.toRecord(row))
     }
   }
-  for (const row of repo.importantMemories(db, { workspace, minImportance: STANDING_MIN_IMPORTANCE, limit: STANDING_LIMIT })) {
+  for (const row of repo.importantMemories(db, {
+    workspace,
+    minImportance: STANDING_MIN_IMPORTANCE,
+    limit: STANDING_LIMIT
+  })) {
     if (!found.has(row.memory_id)) found.set(row.memory_id, repo.toRecord(row))
   }
   return [...found.values()]
@@ -40,9 +50,13 @@ export function recallMemories(db: Db, workspace: string, request: string, now =
  * prefix); without, the newest first. `workspace` shows what a task there would see: that
  * workspace's memories and the global ones.
  */
-export function findMemories(db: Db, input: { workspace: string | null; q: string | null; limit: number }): MemoryRecord[] {
+export function findMemories(
+  db: Db,
+  input: { workspace: string | null; q: string | null; limit: number }
+): MemoryRecord[] {
   const match = input.q === null ? null : ftsAllWithPrefix(words(input.q).slice(0, QUERY_WORDS))
-  if (match === null) return repo.listMemories(db, { workspace: input.workspace, limit: input.limit }).map(repo.toRecord)
+  if (match === null)
+    return repo.listMemories(db, { workspace: input.workspace, limit: input.limit }).map(repo.toRecord)
   const scopeKeys = input.workspace === null ? null : [workspaceScopeKey(input.workspace), GLOBAL_SCOPE_KEY]
   return repo
     .searchMemories(db, { match, scopeKeys, workspace: input.workspace, limit: input.limit, julianNow: julianDay() })

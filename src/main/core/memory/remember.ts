@@ -5,7 +5,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../store/database'
 import * as repo from '../store/memory-repo'
-import { GLOBAL_SCOPE_KEY, ftsAnyOf, jaccard, keywords, normaliseText, oneLine, stemSet, workspaceScopeKey } from './text'
+import {
+  GLOBAL_SCOPE_KEY,
+  ftsAnyOf,
+  jaccard,
+  keywords,
+  normaliseText,
+  oneLine,
+  stemSet,
+  workspaceScopeKey
+} from './text'
 
 export const MEMORY_TEXT_MAX = 1000
 /** Word overlap (Jaccard over stems) from which two memories count as the same. */

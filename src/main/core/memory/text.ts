@@ -21,7 +21,10 @@ const STOP_WORDS = new Set(
 
 /** Lower-cased words (letters and digits) of a text, in order, diacritics removed. */
 export function words(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase()
+  const folded = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
   return folded.match(WORD) ?? []
 }
 

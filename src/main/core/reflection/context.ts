@@ -4,5 +4,7 @@ import { lessonReference, recallLessons } from './recall'
 
 /** Lessons from similar earlier requests; nothing when reflection is off. */
 export function lessonContext(db: Db, settings: () => LearningSettings): ContextProvider {
-  return guardedProvider('lessons', ({ request }) => (settings().reflectionEnabled ? lessonReference(recallLessons(db, request)) : null))
+  return guardedProvider('lessons', ({ request }) =>
+    settings().reflectionEnabled ? lessonReference(recallLessons(db, request)) : null
+  )
 }

@@ -34,7 +34,10 @@ const LESSON_LABEL = /(?:^|[\s*_#>-])reusable\s+lesson\s*[*_]*\s*[:：]\s*[*_]*/
 export function extractLesson(reply: string): string {
   const label = LESSON_LABEL.exec(reply)
   const raw = label ? reply.slice(label.index + label[0].length) : reply
-  const lesson = oneLine(raw.replace(/```[\s\S]*?```/g, ' ').replace(/^[\s"'“”*_]+|[\s"'“”*_]+$/g, ''), LESSON_MAX_CHARS)
+  const lesson = oneLine(
+    raw.replace(/```[\s\S]*?```/g, ' ').replace(/^[\s"'“”*_]+|[\s"'“”*_]+$/g, ''),
+    LESSON_MAX_CHARS
+  )
   const letterWords = lesson.match(/\p{L}{2,}/gu) ?? []
   const letters = (lesson.match(/\p{L}/gu) ?? []).length
   const visible = lesson.replace(/\s/g, '').length
@@ -48,6 +51,11 @@ export function extractLesson(reply: string): string {
 
 export async function reflect(model: ModelClient, digest: TaskDigest, signal: AbortSignal): Promise<string> {
   // Background work stays light on a local server: no thinking, a short answer.
-  const reply = await model.chat('critic', criticMessages(digest), { temperature: 0.2, reasoning: 'off', maxTokens: 600, signal })
+  const reply = await model.chat('critic', criticMessages(digest), {
+    temperature: 0.2,
+    reasoning: 'off',
+    maxTokens: 600,
+    signal
+  })
   return extractLesson(reply.content)
 }

@@ -7,7 +7,10 @@ import { SkillCatalog, findAppRoot, type Skill } from './catalog'
 import { matchSkill, skillReference } from './match'
 
 const warnings: string[] = []
-const skills = new SkillCatalog([{ dir: join(findAppRoot() as string, 'resources', 'skills'), source: 'builtin' }], (m) => warnings.push(m)).list()
+const skills = new SkillCatalog(
+  [{ dir: join(findAppRoot() as string, 'resources', 'skills'), source: 'builtin' }],
+  (m) => warnings.push(m)
+).list()
 
 function skill(name: string): Skill {
   const found = skills.find((s) => s.name === name)
@@ -68,15 +71,29 @@ describe('built-in skills', () => {
   }
 
   it('unrelated requests activate no skill, nor do near misses that want something else', () => {
-    const unrelated = ['what time is it in Tokyo', 'hello', 'write a haiku about ducks', 'translate "good morning" to French', '?', '']
-    const nearMisses = ['read the file notes.txt', 'create a new project folder', 'commit my changes', 'install the latest updates', 'delete large logs']
+    const unrelated = [
+      'what time is it in Tokyo',
+      'hello',
+      'write a haiku about ducks',
+      'translate "good morning" to French',
+      '?',
+      ''
+    ]
+    const nearMisses = [
+      'read the file notes.txt',
+      'create a new project folder',
+      'commit my changes',
+      'install the latest updates',
+      'delete large logs'
+    ]
     for (const request of [...unrelated, ...nearMisses]) {
       expect(matchSkill(skills, request), request).toBeNull()
     }
   })
 
   it('every trigger is a phrase (two or more meaningful words), so no single word activates a skill', () => {
-    for (const s of skills) for (const t of s.triggers) expect(keywords(t).length, `${s.name}: ${t}`).toBeGreaterThanOrEqual(2)
+    for (const s of skills)
+      for (const t of s.triggers) expect(keywords(t).length, `${s.name}: ${t}`).toBeGreaterThanOrEqual(2)
   })
 
   it('every suggested command runs without approval (read-only), and each skill says it changes nothing', async () => {
@@ -86,7 +103,9 @@ describe('built-in skills', () => {
         const assessment = await assessShellCommand(command)
         expect(assessment.needs_approval, `${s.name}: ${command} — ${assessment.reasons.join('; ')}`).toBe(false)
       }
-      expect(`${s.description} ${s.steps.join(' ')}`, s.name).toMatch(/without (changing|installing|deleting)|read-only|never (delete|install|commit)/i)
+      expect(`${s.description} ${s.steps.join(' ')}`, s.name).toMatch(
+        /without (changing|installing|deleting)|read-only|never (delete|install|commit)/i
+      )
     }
   })
 

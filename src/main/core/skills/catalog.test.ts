@@ -18,7 +18,14 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(root, { recursive: true, force: true }))
 
-function skill(dir: string, file: string, name: string, description: string, triggers = ['tidy downloads'], steps = ['Do it.']): void {
+function skill(
+  dir: string,
+  file: string,
+  name: string,
+  description: string,
+  triggers = ['tidy downloads'],
+  steps = ['Do it.']
+): void {
   mkdirSync(dir, { recursive: true })
   writeFileSync(
     join(dir, file),

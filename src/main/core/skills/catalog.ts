@@ -89,7 +89,9 @@ export class SkillCatalog {
           continue
         }
         if (here.has(definition.name)) {
-          this.warn(`skipped skill file ${file.path}: another file in ${folder.dir} already defines "${definition.name}".`)
+          this.warn(
+            `skipped skill file ${file.path}: another file in ${folder.dir} already defines "${definition.name}".`
+          )
           continue
         }
         here.add(definition.name)
@@ -110,7 +112,9 @@ interface FileStat {
 function markdownFiles(dir: string): FileStat[] {
   let names: string[]
   try {
-    names = readdirSync(dir).filter((name) => name.toLowerCase().endsWith('.md')).sort()
+    names = readdirSync(dir)
+      .filter((name) => name.toLowerCase().endsWith('.md'))
+      .sort()
   } catch {
     return []
   }

@@ -42,7 +42,9 @@ describe('parseSkill', () => {
     expect(error('---\nname: x\n\tdescription: y\n---')).toMatch(/^line 3: tabs/)
     expect(error('---\n- orphan\n---')).toMatch(/^line 2: .*needs a list key/)
     expect(error('---\nname x\n---')).toMatch(/^line 2: expected `key: value`/)
-    expect(error('---\ntrigers:\n  - a b\n---')).toMatch(/^line 2: unknown key "trigers" \(expected name, description, triggers, steps\)/)
+    expect(error('---\ntrigers:\n  - a b\n---')).toMatch(
+      /^line 2: unknown key "trigers" \(expected name, description, triggers, steps\)/
+    )
     expect(error('---\nname: a\nname: b\n---')).toMatch(/^line 3: "name" is given twice/)
     expect(error('---\ntriggers: a, b\n---')).toMatch(/^line 2: "triggers" must be a list/)
     expect(error('---\ndescription:\n  - a\n---')).toMatch(/^line 2: "description" needs a value/)
@@ -53,10 +55,14 @@ describe('parseSkill', () => {
   it('checks the fields', () => {
     const base = (fields: string) => `---\n${fields}\n---\n`
     expect(error(base('description: d\ntriggers:\n - a b\nsteps:\n - s'))).toMatch(/"name" is missing/)
-    expect(error(base('name: Bad Name\ndescription: d\ntriggers:\n - a b\nsteps:\n - s'))).toMatch(/"name" must be lower-case/)
+    expect(error(base('name: Bad Name\ndescription: d\ntriggers:\n - a b\nsteps:\n - s'))).toMatch(
+      /"name" must be lower-case/
+    )
     expect(error(base('name: ok\ntriggers:\n - a b\nsteps:\n - s'))).toMatch(/"description" is missing/)
     expect(error(base('name: ok\ndescription: d\nsteps:\n - s'))).toMatch(/"triggers" needs at least one/)
     expect(error(base('name: ok\ndescription: d\ntriggers:\n - a b'))).toMatch(/"steps" needs at least one/)
-    expect(error(base(`name: ok\ndescription: ${'d'.repeat(501)}\ntriggers:\n - a b\nsteps:\n - s`))).toMatch(/longer than 500/)
+    expect(error(base(`name: ok\ndescription: ${'d'.repeat(501)}\ntriggers:\n - a b\nsteps:\n - s`))).toMatch(
+      /longer than 500/
+    )
   })
 })

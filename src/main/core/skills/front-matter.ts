@@ -49,7 +49,8 @@ function isList(key: string): key is List {
 /** Parses a skill file's text; throws SkillFormatError with the line at fault. */
 export function parseSkill(source: string): SkillDefinition {
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/)
-  if (lines[0]?.trim() !== '---') throw new SkillFormatError('line 1: a skill file must start with a `---` line (front matter).')
+  if (lines[0]?.trim() !== '---')
+    throw new SkillFormatError('line 1: a skill file must start with a `---` line (front matter).')
   const end = lines.findIndex((line, i) => i > 0 && line.trim() === '---')
   if (end === -1) throw new SkillFormatError('the front matter is not closed: add a `---` line after it.')
 
@@ -63,10 +64,12 @@ export function parseSkill(source: string): SkillDefinition {
     if (line.includes('\t')) throw new SkillFormatError(`${at}: tabs are not allowed; indent with spaces.`)
     const item = /^\s*-(?:\s+(.*))?$/.exec(line)
     if (item) {
-      if (list === null) throw new SkillFormatError(`${at}: a \`- item\` needs a list key above it (triggers: or steps:).`)
+      if (list === null)
+        throw new SkillFormatError(`${at}: a \`- item\` needs a list key above it (triggers: or steps:).`)
       const value = unquote(item[1]?.trim() ?? '', at)
       if (value === '') throw new SkillFormatError(`${at}: empty list item.`)
-      if (value.length > LIMITS.item) throw new SkillFormatError(`${at}: the item is longer than ${LIMITS.item} characters.`)
+      if (value.length > LIMITS.item)
+        throw new SkillFormatError(`${at}: the item is longer than ${LIMITS.item} characters.`)
       ;(lists[list] ??= []).push(value)
       continue
     }
@@ -77,7 +80,8 @@ export function parseSkill(source: string): SkillDefinition {
     if (!KEYS.includes(key)) throw new SkillFormatError(`${at}: unknown key "${key}" (expected ${KEYS.join(', ')}).`)
     if (key in scalars || key in lists) throw new SkillFormatError(`${at}: "${key}" is given twice.`)
     if (isList(key)) {
-      if (value !== '') throw new SkillFormatError(`${at}: "${key}" must be a list: put each entry on its own \`- item\` line.`)
+      if (value !== '')
+        throw new SkillFormatError(`${at}: "${key}" must be a list: put each entry on its own \`- item\` line.`)
       lists[key] = []
       list = key
     } else if (isScalar(key)) {
@@ -92,7 +96,8 @@ export function parseSkill(source: string): SkillDefinition {
 function unquote(value: string, at: string): string {
   const quote = value[0]
   if (quote !== '"' && quote !== "'") return value
-  if (value.length < 2 || value[value.length - 1] !== quote) throw new SkillFormatError(`${at}: the quoted value is not closed.`)
+  if (value.length < 2 || value[value.length - 1] !== quote)
+    throw new SkillFormatError(`${at}: the quoted value is not closed.`)
   const inner = value.slice(1, -1)
   return quote === "'" ? inner.replace(/''/g, "'") : inner.replace(/\\(["\\])/g, '$1')
 }
@@ -104,12 +109,15 @@ function validate(scalars: Partial<Record<Scalar, string>>, lists: Partial<Recor
     throw new SkillFormatError(`"name" must be lower-case letters, digits, "_" or "-" (at most 64), not "${name}".`)
   }
   if (description === undefined) throw new SkillFormatError('"description" is missing.')
-  if (description.length > LIMITS.description) throw new SkillFormatError(`"description" is longer than ${LIMITS.description} characters.`)
+  if (description.length > LIMITS.description)
+    throw new SkillFormatError(`"description" is longer than ${LIMITS.description} characters.`)
   const triggers = lists.triggers ?? []
   const steps = lists.steps ?? []
-  if (triggers.length === 0) throw new SkillFormatError('"triggers" needs at least one `- item` (phrases a request would use).')
+  if (triggers.length === 0)
+    throw new SkillFormatError('"triggers" needs at least one `- item` (phrases a request would use).')
   if (steps.length === 0) throw new SkillFormatError('"steps" needs at least one `- item`.')
-  if (triggers.length > LIMITS.triggers) throw new SkillFormatError(`"triggers" has more than ${LIMITS.triggers} items.`)
+  if (triggers.length > LIMITS.triggers)
+    throw new SkillFormatError(`"triggers" has more than ${LIMITS.triggers} items.`)
   if (steps.length > LIMITS.steps) throw new SkillFormatError(`"steps" has more than ${LIMITS.steps} items.`)
   return { name, description, triggers, steps }
 }

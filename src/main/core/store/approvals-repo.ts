@@ -100,9 +100,10 @@ export function setApprovalStatus(db: Db, id: string, status: ApprovalStatus): v
 }
 
 export function recordPasswordAttempt(db: Db, id: string): number {
-  const row = stmt(db, 'UPDATE approvals SET password_attempts = password_attempts + 1 WHERE id = ? RETURNING password_attempts').get(
-    id
-  ) as { password_attempts: number }
+  const row = stmt(
+    db,
+    'UPDATE approvals SET password_attempts = password_attempts + 1 WHERE id = ? RETURNING password_attempts'
+  ).get(id) as { password_attempts: number }
   return row.password_attempts
 }
 
@@ -157,7 +158,13 @@ export function listRules(db: Db, workspace?: string): ApprovalRule[] {
       ? stmt(db, 'SELECT * FROM approval_rules WHERE workspace = ? ORDER BY created_at').all(workspace)
       : stmt(db, 'SELECT * FROM approval_rules ORDER BY created_at').all()
   ) as { id: string; tool: string; pattern: string; workspace: string; created_at: string }[]
-  return rows.map((r) => ({ rule_id: r.id, tool: r.tool, pattern: r.pattern, workspace: r.workspace, created_at: r.created_at }))
+  return rows.map((r) => ({
+    rule_id: r.id,
+    tool: r.tool,
+    pattern: r.pattern,
+    workspace: r.workspace,
+    created_at: r.created_at
+  }))
 }
 
 export function deleteRule(db: Db, id: string): boolean {

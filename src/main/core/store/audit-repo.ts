@@ -41,7 +41,20 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
     db,
     `INSERT INTO command_audit (id, task_id, conversation_id, workspace, command, risk_level, action_type, approved,
        decision, exit_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  ).run(id, p.task_id, p.conversation_id, p.workspace, p.command, p.risk_level, p.action_type, p.approved ? 1 : 0, p.decision, p.exit_code, at, at)
+  ).run(
+    id,
+    p.task_id,
+    p.conversation_id,
+    p.workspace,
+    p.command,
+    p.risk_level,
+    p.action_type,
+    p.approved ? 1 : 0,
+    p.decision,
+    p.exit_code,
+    at,
+    at
+  )
   return getAudit(db, id) as AuditRecord
 }
 
@@ -69,6 +82,8 @@ export function getAudit(db: Db, id: string): AuditRecord | undefined {
 }
 
 export function listAudit(db: Db, limit: number): AuditRecord[] {
-  const rows = stmt(db, 'SELECT * FROM command_audit ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as AuditRow[]
+  const rows = stmt(db, 'SELECT * FROM command_audit ORDER BY created_at DESC, rowid DESC LIMIT ?').all(
+    limit
+  ) as AuditRow[]
   return rows.map(toAuditRecord)
 }

@@ -36,9 +36,10 @@ export function createConversation(db: Db, id: string, title: string, workspace:
 }
 
 export function getConversationRow(db: Db, id: string): ConversationSummary | undefined {
-  const row = stmt(db, `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c WHERE c.id = ?`).get(
-    id
-  ) as ConversationRow | undefined
+  const row = stmt(
+    db,
+    `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c WHERE c.id = ?`
+  ).get(id) as ConversationRow | undefined
   return row ? toSummary(row) : undefined
 }
 
@@ -87,7 +88,14 @@ interface MessageRow {
 
 export function addMessage(
   db: Db,
-  message: { id: string; conversationId: string; taskId: string | null; role: 'user' | 'assistant'; content: string; status: TaskStatus }
+  message: {
+    id: string
+    conversationId: string
+    taskId: string | null
+    role: 'user' | 'assistant'
+    content: string
+    status: TaskStatus
+  }
 ): void {
   const at = now()
   stmt(
@@ -97,7 +105,11 @@ export function addMessage(
   ).run(message.id, message.conversationId, message.taskId, message.role, message.content, message.status, at, at)
 }
 
-export function updateMessage(db: Db, id: string, fields: { content: string; reasoning: string; status: TaskStatus }): void {
+export function updateMessage(
+  db: Db,
+  id: string,
+  fields: { content: string; reasoning: string; status: TaskStatus }
+): void {
   stmt(db, 'UPDATE messages SET content = ?, reasoning = ?, status = ?, updated_at = ? WHERE id = ?').run(
     fields.content,
     fields.reasoning,
@@ -108,9 +120,10 @@ export function updateMessage(db: Db, id: string, fields: { content: string; rea
 }
 
 export function getMessage(db: Db, id: string): MessageRecord | undefined {
-  const row = stmt(db, 'SELECT id, role, content, reasoning, status, task_id, created_at FROM messages WHERE id = ?').get(id) as
-    | MessageRow
-    | undefined
+  const row = stmt(
+    db,
+    'SELECT id, role, content, reasoning, status, task_id, created_at FROM messages WHERE id = ?'
+  ).get(id) as MessageRow | undefined
   return row ? toMessage(row) : undefined
 }
 

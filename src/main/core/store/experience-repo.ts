@@ -33,7 +33,8 @@ export function upsertExperience(
   e: { experienceId: string; taskId: string; workspace: string; request: string; lesson: string; norm: string }
 ): { experienceId: string; merged: boolean } {
   const at = now()
-  const existing = stmt(db, 'SELECT experience_id FROM experiences WHERE norm = ?').get(e.norm) as { experience_id: string } | undefined
+  const existing = stmt(db, 'SELECT experience_id FROM experiences WHERE norm = ?').get(e.norm) as
+    { experience_id: string } | undefined
   if (existing) {
     stmt(db, 'UPDATE experiences SET updated_at = ? WHERE experience_id = ?').run(at, existing.experience_id)
     return { experienceId: existing.experience_id, merged: true }
@@ -47,7 +48,10 @@ export function upsertExperience(
 }
 
 /** Best matches of an FTS5 expression over request and lesson. */
-export function searchExperiences(db: Db, input: { match: string; limit: number; julianNow: number }): ExperienceRecord[] {
+export function searchExperiences(
+  db: Db,
+  input: { match: string; limit: number; julianNow: number }
+): ExperienceRecord[] {
   const rows = stmt(
     db,
     `SELECT ${COLUMNS} FROM experiences_fts CROSS JOIN experiences e ON e.id = experiences_fts.rowid
@@ -58,7 +62,9 @@ export function searchExperiences(db: Db, input: { match: string; limit: number;
 
 /** Newest first. */
 export function listExperiences(db: Db, limit: number): ExperienceRecord[] {
-  const rows = stmt(db, `SELECT ${COLUMNS} FROM experiences e ORDER BY e.updated_at DESC LIMIT ?`).all(limit) as ExperienceRow[]
+  const rows = stmt(db, `SELECT ${COLUMNS} FROM experiences e ORDER BY e.updated_at DESC LIMIT ?`).all(
+    limit
+  ) as ExperienceRow[]
   return rows.map(toRecord)
 }
 

@@ -122,7 +122,10 @@ export interface MemorySearch {
 /** The query and parameters of a search (the benchmark and the tests EXPLAIN them). */
 export function memorySearchQuery(input: MemorySearch): { sql: string; params: Record<string, unknown> } {
   if (input.scopeKeys === null) {
-    return { sql: MEMORY_QUERIES.search, params: { now: input.julianNow, match: `text : (${input.match})`, limit: input.limit } }
+    return {
+      sql: MEMORY_QUERIES.search,
+      params: { now: input.julianNow, match: `text : (${input.match})`, limit: input.limit }
+    }
   }
   const scope = input.scopeKeys.map((k) => `"${k}"`).join(' OR ')
   return {
@@ -149,8 +152,15 @@ export function listMemories(db: Db, input: { workspace: string | null; limit: n
 }
 
 /** The most important memories of a workspace and global ones, at or above `minImportance`. */
-export function importantMemories(db: Db, input: { workspace: string; minImportance: number; limit: number }): MemoryRow[] {
-  return stmt(db, MEMORY_QUERIES.important).all({ workspace: input.workspace, min: input.minImportance, limit: input.limit }) as MemoryRow[]
+export function importantMemories(
+  db: Db,
+  input: { workspace: string; minImportance: number; limit: number }
+): MemoryRow[] {
+  return stmt(db, MEMORY_QUERIES.important).all({
+    workspace: input.workspace,
+    min: input.minImportance,
+    limit: input.limit
+  }) as MemoryRow[]
 }
 
 export function deleteMemory(db: Db, memoryId: string): boolean {

@@ -2,9 +2,7 @@ import type { Db } from './database'
 
 /** Key/value settings the user changed; everything else falls back to defaults. */
 export function getSetting(db: Db, key: string): string | undefined {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
-    | { value: string }
-    | undefined
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
   return row?.value
 }
 

@@ -30,14 +30,32 @@ export interface StoredTask<State, Options> {
 
 export function insertTask(
   db: Db,
-  task: { id: string; conversationId: string; workspace: string; status: TaskStatus; request: string; options: unknown; state: unknown }
+  task: {
+    id: string
+    conversationId: string
+    workspace: string
+    status: TaskStatus
+    request: string
+    options: unknown
+    state: unknown
+  }
 ): void {
   const at = now()
   stmt(
     db,
     `INSERT INTO tasks (id, conversation_id, workspace, status, request, options, state, next_seq, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`
-  ).run(task.id, task.conversationId, task.workspace, task.status, task.request, JSON.stringify(task.options), JSON.stringify(task.state), at, at)
+  ).run(
+    task.id,
+    task.conversationId,
+    task.workspace,
+    task.status,
+    task.request,
+    JSON.stringify(task.options),
+    JSON.stringify(task.state),
+    at,
+    at
+  )
 }
 
 export function getTask<State, Options>(db: Db, id: string): StoredTask<State, Options> | undefined {
@@ -57,9 +75,11 @@ export function getTask<State, Options>(db: Db, id: string): StoredTask<State, O
 }
 
 export function taskInfo(db: Db, id: string): TaskInfo | undefined {
-  const row = stmt(db, 'SELECT id, conversation_id, workspace, status, created_at, updated_at FROM tasks WHERE id = ?').get(id) as
-    | Pick<TaskRow, 'id' | 'conversation_id' | 'workspace' | 'status' | 'created_at' | 'updated_at'>
-    | undefined
+  const row = stmt(
+    db,
+    'SELECT id, conversation_id, workspace, status, created_at, updated_at FROM tasks WHERE id = ?'
+  ).get(id) as
+    Pick<TaskRow, 'id' | 'conversation_id' | 'workspace' | 'status' | 'created_at' | 'updated_at'> | undefined
   if (!row) return undefined
   return {
     task_id: row.id,
@@ -72,7 +92,12 @@ export function taskInfo(db: Db, id: string): TaskInfo | undefined {
 }
 
 export function updateTask(db: Db, id: string, status: TaskStatus, state: unknown): void {
-  stmt(db, 'UPDATE tasks SET status = ?, state = ?, updated_at = ? WHERE id = ?').run(status, JSON.stringify(state), now(), id)
+  stmt(db, 'UPDATE tasks SET status = ?, state = ?, updated_at = ? WHERE id = ?').run(
+    status,
+    JSON.stringify(state),
+    now(),
+    id
+  )
 }
 
 export function setTaskStatus(db: Db, id: string, status: TaskStatus): void {
@@ -86,9 +111,9 @@ export function listTaskIdsWithStatus(db: Db, status: TaskStatus): string[] {
 
 /** Reserves the next sequence number of a task (monotonic across streams and restarts). */
 export function nextSeq(db: Db, taskId: string): number {
-  const row = stmt(db, 'UPDATE tasks SET next_seq = next_seq + 1 WHERE id = ? RETURNING next_seq - 1 AS seq').get(taskId) as
-    | { seq: number }
-    | undefined
+  const row = stmt(db, 'UPDATE tasks SET next_seq = next_seq + 1 WHERE id = ? RETURNING next_seq - 1 AS seq').get(
+    taskId
+  ) as { seq: number } | undefined
   if (!row) throw new Error(`unknown task ${taskId}`)
   return row.seq
 }
@@ -104,7 +129,10 @@ export function appendEvent(db: Db, taskId: string, seq: number, type: DuckEvent
 }
 
 export function listEvents(db: Db, taskId: string): TaskEventRecord[] {
-  const rows = stmt(db, 'SELECT seq, event_type, payload, created_at FROM task_events WHERE task_id = ? ORDER BY seq').all(taskId) as {
+  const rows = stmt(
+    db,
+    'SELECT seq, event_type, payload, created_at FROM task_events WHERE task_id = ? ORDER BY seq'
+  ).all(taskId) as {
     seq: number
     event_type: DuckEventType
     payload: string

@@ -97,7 +97,8 @@ function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
       if (programs.some((program) => PRIVILEGED.has(program))) {
         return {
           ok: false,
-          output: 'Duck runs privileged commands only as one plain `sudo <command>`, with the password asked for in its own sheet.',
+          output:
+            'Duck runs privileged commands only as one plain `sudo <command>`, with the password asked for in its own sheet.',
           exit_code: null
         }
       }

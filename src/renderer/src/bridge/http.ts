@@ -1,9 +1,4 @@
-import {
-  DuckApiError,
-  type DuckApi,
-  type EventListener,
-  type StreamOptions
-} from '../../../shared/api'
+import { DuckApiError, type DuckApi, type EventListener, type StreamOptions } from '../../../shared/api'
 import type { ApiErrorBody, ErrorCode } from '../../../shared/dto'
 import type { DoneEvent, StreamEvent } from '../../../shared/events'
 import { readSse } from './sse'
@@ -13,7 +8,8 @@ type Query = Record<string, string | number | undefined>
 function withQuery(path: string, query?: Query): string {
   if (!query) return path
   const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value))
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value))
   const text = params.toString()
   return text ? `${path}?${text}` : path
 }
@@ -52,7 +48,12 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
     return (await response.json()) as T
   }
 
-  async function stream(path: string, body: unknown, onEvent: EventListener, options?: StreamOptions): Promise<DoneEvent> {
+  async function stream(
+    path: string,
+    body: unknown,
+    onEvent: EventListener,
+    options?: StreamOptions
+  ): Promise<DoneEvent> {
     let response: Response
     try {
       response = await fetch(baseUrl + path, {

@@ -13,14 +13,19 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       const { value, done } = await reader.read()
       if (done) break
       buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n')
+      // Walk the complete blocks with an index and cut the buffer once per read (not once per
+      // event: a read can hold hundreds of events).
+      const records: SseRecord[] = []
+      let start = 0
       let boundary = buffer.indexOf('\n\n')
       while (boundary !== -1) {
-        const block = buffer.slice(0, boundary)
-        buffer = buffer.slice(boundary + 2)
-        const record = parseBlock(block)
-        if (record) yield record
-        boundary = buffer.indexOf('\n\n')
+        const record = parseBlock(buffer.slice(start, boundary))
+        if (record) records.push(record)
+        start = boundary + 2
+        boundary = buffer.indexOf('\n\n', start)
       }
+      buffer = buffer.slice(start)
+      yield* records
     }
     const last = parseBlock(buffer)
     if (last) yield last

@@ -1,35 +1,76 @@
 import { create, type StateCreator } from 'zustand'
-import type { Transport } from '../bridge'
+import { loadSidebarWidth, loadWorkspace } from '../lib/storage'
+import type {
+  ChatSlice,
+  ConnectionSlice,
+  ConversationsSlice,
+  DuckState,
+  LibrarySlice,
+  Loadable,
+  ModelSlice,
+  UiSlice
+} from './types'
 
-export type View = 'chat' | 'audit' | 'memory' | 'skills' | 'settings'
+export type * from './types'
+export { NEW_CHAT } from './types'
 
-export interface ConnectionSlice {
-  connection: {
-    status: 'checking' | 'connected' | 'disconnected' | 'signed_out'
-    transport: Transport | null
-    version: string | null
-    message: string | null
-  }
-}
+type Slice<T> = StateCreator<DuckState, [], [], T>
 
-export interface UiSlice {
-  view: View
-  sidebarCollapsed: boolean
-}
-
-export type DuckState = ConnectionSlice & UiSlice
-
-const createConnectionSlice: StateCreator<DuckState, [], [], ConnectionSlice> = () => ({
+const createConnectionSlice: Slice<ConnectionSlice> = () => ({
   connection: { status: 'checking', transport: null, version: null, message: null }
 })
 
-const createUiSlice: StateCreator<DuckState, [], [], UiSlice> = () => ({
-  view: 'chat',
-  sidebarCollapsed: false
+const createModelSlice: Slice<ModelSlice> = () => ({
+  settings: null,
+  models: null,
+  modelStatus: 'unknown',
+  modelError: null
 })
 
-/** One store per window, built from typed slices; actions live outside components. */
+const createUiSlice: Slice<UiSlice> = () => ({
+  view: 'chat',
+  sidebarCollapsed: false,
+  sidebarWidth: loadSidebarWidth(),
+  activeConversationId: null,
+  workspace: loadWorkspace(),
+  reasoning: null
+})
+
+const createConversationsSlice: Slice<ConversationsSlice> = () => ({
+  conversations: [],
+  conversationQuery: '',
+  conversationsStatus: 'idle',
+  conversationsError: null
+})
+
+const createChatSlice: Slice<ChatSlice> = () => ({
+  threads: {},
+  tasks: {},
+  drafts: {},
+  sending: {},
+  deciding: {},
+  approvalError: null
+})
+
+const idle = <T>(data: T): Loadable<T> => ({ data, status: 'idle', error: null })
+
+const createLibrarySlice: Slice<LibrarySlice> = () => ({
+  audit: idle([]),
+  memories: idle([]),
+  lessons: idle([]),
+  skills: idle([]),
+  rules: idle([])
+})
+
+/**
+ * One store per window, built from typed slices; actions live outside components
+ * (store/actions). The sudo password never enters it.
+ */
 export const useDuck = create<DuckState>()((...a) => ({
   ...createConnectionSlice(...a),
-  ...createUiSlice(...a)
+  ...createModelSlice(...a),
+  ...createUiSlice(...a),
+  ...createConversationsSlice(...a),
+  ...createChatSlice(...a),
+  ...createLibrarySlice(...a)
 }))

@@ -1,0 +1,63 @@
+import { expect, test } from '../fixtures/duck'
+import { messagesText, planOnce, thinkAndAnswer } from '../fixtures/model'
+
+test('a tool card comes before the answer, with its arguments, status and output', async ({
+  duckPage: page,
+  fakeModel,
+  snap
+}) => {
+  planOnce(fakeModel, [
+    { tool: 'file_read', args: { path: 'note.txt' }, reason: 'The person asked what the note says' }
+  ])
+  thinkAndAnswer(fakeModel, (body) => ({
+    content: messagesText(body).some((t) => t.includes('stream tool content'))
+      ? 'The note says **stream tool content**.'
+      : 'I saw nothing.'
+  }))
+
+  await page.getByRole('textbox', { name: 'Message Duck' }).fill('Read note.txt')
+  await page.getByRole('button', { name: 'Send' }).click()
+
+  const card = page.getByRole('article', { name: 'Tool file_read' })
+  await expect(card).toBeVisible()
+  await expect(card.locator('.tool-card__args')).toHaveText('note.txt')
+  await expect(card).toContainText('The person asked what the note says')
+  await expect(card.locator('[data-risk]')).toHaveText(/risk/)
+  await expect(card).toContainText('Read files')
+  await expect(page.locator('.markdown')).toContainText('The note says stream tool content.')
+
+  // The card is above the answer.
+  const cardBox = await card.boundingBox()
+  const answerBox = await page.locator('.markdown').boundingBox()
+  expect(cardBox && answerBox && cardBox.y < answerBox.y).toBe(true)
+
+  // The output is collapsed behind its line count and opens on demand.
+  const show = card.getByRole('button', { name: /Show output \(\d+ lines?\)/ })
+  await expect(show).toHaveAttribute('aria-expanded', 'false')
+  await show.click()
+  await expect(card.locator('.tool-card__pre')).toContainText('stream tool content')
+  await snap('tool-card')
+})
+
+test('a shell command card shows the full command, wrapped, with exit code and duration', async ({
+  duckPage: page,
+  fakeModel,
+  snap
+}) => {
+  const long = `echo ${'wrapped-'.repeat(30)}end`
+  planOnce(fakeModel, [{ tool: 'shell_exec_safe', args: { command: long }, reason: 'Print a long line' }], 'none')
+  thinkAndAnswer(fakeModel, { content: 'Printed it.' })
+
+  await page.getByRole('textbox', { name: 'Message Duck' }).fill('print a long line')
+  await page.keyboard.press('Enter')
+  const card = page.getByRole('article', { name: 'Tool shell_exec_safe' })
+  await expect(card.locator('.tool-card__args')).toHaveText(long)
+  await expect(card.locator('.tool-card__status')).toHaveText(/exit 0 · \d+ ms/)
+  // Never cut off: the block wraps inside the card instead of overflowing it.
+  const widths = await card
+    .locator('.tool-card__args')
+    .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }))
+  expect(widths.scroll).toBeLessThanOrEqual(widths.client)
+  await expect(page.locator('.markdown')).toContainText('Printed it.')
+  await snap('tool-card-shell')
+})

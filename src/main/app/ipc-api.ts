@@ -1,0 +1,105 @@
+/**
+ * `window.duck` in main: one thin handler per DuckApi method over the same DuckService the HTTP
+ * routes use (src/main/server/routes.ts). The service validates every argument with the shared
+ * schemas; a handler only passes them on.
+ */
+import { DuckApiError } from '../../shared/api'
+import { STREAM_ID_PATTERN, type ApiMethod } from '../../shared/ipc'
+import type { StreamListener } from '../core/agent/emitter'
+import type { DuckService } from '../core/service'
+import type { CallContext, HandlerTable } from './ipc'
+
+export type ServicePort = Pick<
+  DuckService,
+  | 'health'
+  | 'checkChat'
+  | 'chat'
+  | 'checkStreamable'
+  | 'continueTask'
+  | 'submitPassword'
+  | 'getTask'
+  | 'taskEvents'
+  | 'cancelTask'
+  | 'pendingApprovals'
+  | 'decideApproval'
+  | 'listRules'
+  | 'deleteRule'
+  | 'listConversations'
+  | 'getConversation'
+  | 'renameConversation'
+  | 'deleteConversation'
+  | 'auditCommands'
+  | 'getSettings'
+  | 'updateSettings'
+  | 'listModels'
+  | 'listMemory'
+  | 'deleteMemory'
+  | 'forgetMemory'
+  | 'listExperience'
+  | 'listSkills'
+>
+
+export interface ApiHandlerDeps {
+  service: ServicePort
+  /** The listener of one stream: sends its events to the calling page (and to main's observers). */
+  streamTo(ctx: CallContext, streamId: string): StreamListener
+  /** Throws when this page may not start a task now (quick ask while it is paused). */
+  mayStartTask?(ctx: CallContext): void
+}
+
+function streamIdOf(value: unknown): string {
+  if (typeof value !== 'string' || !STREAM_ID_PATTERN.test(value)) {
+    throw new DuckApiError('invalid_input', 'stream: the call carried no valid stream id.')
+  }
+  return value
+}
+
+export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod> {
+  const { service } = deps
+  return {
+    'system.health': () => service.health(),
+
+    'chat.send': (ctx, request, streamId) => {
+      const id = streamIdOf(streamId)
+      deps.mayStartTask?.(ctx)
+      service.checkChat(request)
+      return service.chat(request, deps.streamTo(ctx, id))
+    },
+    'tasks.continue': (ctx, taskId, request, streamId) => {
+      const id = streamIdOf(streamId)
+      service.checkStreamable('continue', taskId, request)
+      return service.continueTask(taskId, request, deps.streamTo(ctx, id))
+    },
+    'tasks.password': (ctx, taskId, request, streamId) => {
+      const id = streamIdOf(streamId)
+      service.checkStreamable('password', taskId, request)
+      return service.submitPassword(taskId, request, deps.streamTo(ctx, id))
+    },
+    'tasks.get': (_ctx, taskId) => service.getTask(taskId),
+    'tasks.events': (_ctx, taskId) => service.taskEvents(taskId),
+    'tasks.cancel': (_ctx, taskId) => service.cancelTask(taskId),
+
+    'approvals.pending': () => service.pendingApprovals(),
+    'approvals.decide': (_ctx, approvalId, decision) => service.decideApproval(approvalId, decision),
+    'approvals.rules': () => service.listRules(),
+    'approvals.deleteRule': (_ctx, ruleId) => service.deleteRule(ruleId),
+
+    'conversations.list': (_ctx, query) => service.listConversations(query),
+    'conversations.get': (_ctx, conversationId) => service.getConversation(conversationId),
+    'conversations.rename': (_ctx, conversationId, title) => service.renameConversation(conversationId, { title }),
+    'conversations.delete': (_ctx, conversationId) => service.deleteConversation(conversationId),
+
+    'audit.commands': (_ctx, query) => service.auditCommands(query),
+
+    'memory.list': (_ctx, query) => service.listMemory(query),
+    'memory.delete': (_ctx, memoryId) => service.deleteMemory(memoryId),
+    'memory.forget': (_ctx, request) => service.forgetMemory(request),
+    'memory.experience': (_ctx, query) => service.listExperience(query),
+
+    'skills.list': () => service.listSkills(),
+
+    'settings.get': () => service.getSettings(),
+    'settings.update': (_ctx, update) => service.updateSettings(update),
+    'settings.models': () => service.listModels()
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The main window: created through the window factory with its remembered bounds, shown and
+ * focused on demand, reloaded with `?conversation=<id>` to open a conversation.
+ */
+import type { BrowserWindow, Rectangle } from 'electron'
+import type { DesktopCommand } from '../../shared/ipc'
+import { IPC_EVENTS } from '../../shared/ipc'
+import type { WindowFactory } from './windows'
+import { parseWindowState, restorableBounds, trackWindowState, type WindowState } from './window-state'
+
+export interface MainWindowDeps {
+  factory: WindowFactory<BrowserWindow>
+  readState(): string | undefined
+  saveState(state: WindowState): void
+  workAreas(): Rectangle[]
+}
+
+export class MainWindow {
+  private win: BrowserWindow | null = null
+  /** Until its first paint a new window is shown by ready-to-show, not by show(). */
+  private painted = false
+
+  constructor(private readonly deps: MainWindowDeps) {}
+
+  get window(): BrowserWindow | null {
+    return this.win && !this.win.isDestroyed() ? this.win : null
+  }
+
+  /** The window, created (hidden until its page is ready) when there is none. */
+  ensure(query?: Record<string, string>): BrowserWindow {
+    const existing = this.window
+    if (existing) return existing
+    const restored = restorableBounds(parseWindowState(this.deps.readState()), this.deps.workAreas())
+    const win = this.deps.factory.create('main', restored ? { bounds: restored } : {}, query)
+    if (restored?.maximized) win.maximize()
+    trackWindowState(win, (state) => this.deps.saveState(state))
+    this.painted = false
+    win.once('ready-to-show', () => {
+      this.painted = true
+      win.show()
+    })
+    win.on('closed', () => {
+      if (this.win === win) this.win = null
+    })
+    this.win = win
+    return win
+  }
+
+  show(): BrowserWindow {
+    const win = this.ensure()
+    if (win.isMinimized()) win.restore()
+    if (!win.isVisible() && this.painted) win.show()
+    win.focus()
+    return win
+  }
+
+  /** Loads the main page with that conversation and brings the window forward. */
+  showConversation(conversationId: string): void {
+    const query = { conversation: conversationId }
+    const existing = this.window
+    if (existing) this.deps.factory.load(existing, 'main', query)
+    else this.ensure(query)
+    this.show()
+  }
+
+  command(command: DesktopCommand): void {
+    const win = this.show()
+    if (!win.webContents.isLoading()) win.webContents.send(IPC_EVENTS.command, command)
+    else win.webContents.once('did-finish-load', () => win.webContents.send(IPC_EVENTS.command, command))
+  }
+
+  /** Shown and focused: nobody needs a notification. */
+  hasFocus(): boolean {
+    const win = this.window
+    return !!win && win.isVisible() && !win.isMinimized() && win.isFocused()
+  }
+}

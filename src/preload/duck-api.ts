@@ -1,0 +1,57 @@
+import type { DuckApi } from '../shared/api'
+import type { ApiMethod } from '../shared/ipc'
+import { createStreamRouter, invoke, type IpcRendererLike, type StreamRouter } from './ipc-client'
+
+/**
+ * `window.duck`: exactly DuckApi over IPC, grouped by domain — no generic invoke, no channel
+ * names, no process or environment. Every argument goes to main as is; main validates it.
+ */
+export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = createStreamRouter(ipc)): DuckApi {
+  const call = <T>(method: ApiMethod, ...args: unknown[]): Promise<T> => invoke<T>(ipc, method, args)
+  return {
+    system: {
+      health: () => call('system.health')
+    },
+    chat: {
+      send: (request, onEvent, options) => streams.run('chat.send', [request], onEvent, options)
+    },
+    tasks: {
+      get: (taskId) => call('tasks.get', taskId),
+      events: (taskId) => call('tasks.events', taskId),
+      continue: (taskId, request, onEvent, options) =>
+        streams.run('tasks.continue', [taskId, request], onEvent, options),
+      password: (taskId, request, onEvent, options) =>
+        streams.run('tasks.password', [taskId, request], onEvent, options),
+      cancel: (taskId) => call('tasks.cancel', taskId)
+    },
+    approvals: {
+      pending: () => call('approvals.pending'),
+      decide: (approvalId, decision) => call('approvals.decide', approvalId, decision),
+      rules: () => call('approvals.rules'),
+      deleteRule: (ruleId) => call('approvals.deleteRule', ruleId)
+    },
+    conversations: {
+      list: (query) => call('conversations.list', query),
+      get: (conversationId) => call('conversations.get', conversationId),
+      rename: (conversationId, title) => call('conversations.rename', conversationId, title),
+      delete: (conversationId) => call('conversations.delete', conversationId)
+    },
+    audit: {
+      commands: (query) => call('audit.commands', query)
+    },
+    memory: {
+      list: (query) => call('memory.list', query),
+      delete: (memoryId) => call('memory.delete', memoryId),
+      forget: (request) => call('memory.forget', request),
+      experience: (query) => call('memory.experience', query)
+    },
+    skills: {
+      list: () => call('skills.list')
+    },
+    settings: {
+      get: () => call('settings.get'),
+      update: (update) => call('settings.update', update),
+      models: () => call('settings.models')
+    }
+  }
+}

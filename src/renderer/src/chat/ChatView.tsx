@@ -1,0 +1,89 @@
+import { useShallow } from 'zustand/react/shallow'
+import { NEW_CHAT, useDuck } from '../store'
+import { cancelTask, retrySend, sendMessage } from '../store/actions/chat'
+import { openConversation } from '../store/actions/conversations'
+import { setDraft } from '../store/actions/ui'
+import { selectRunningTask } from '../store/selectors'
+import { ConnectModel } from '../views/ConnectModel'
+import { Composer } from './Composer'
+import { EmptyChat } from './EmptyChat'
+import { StageLine } from './StageLine'
+import { Turn, UserMessage } from './Turn'
+import { useStickToBottom } from './useStickToBottom'
+import { ErrorNotice } from './ErrorNotice'
+
+/** The open conversation (or a new chat) and the composer. */
+export function ChatView() {
+  const active = useDuck((s) => s.activeConversationId)
+  const key = active ?? NEW_CHAT
+  const thread = useDuck((s) => (active ? s.threads[active] : undefined))
+  const pending = useDuck((s) => s.sending[key])
+  const draft = useDuck((s) => s.drafts[key] ?? '')
+  const workspace = useDuck((s) => s.workspace)
+  const running = useDuck(selectRunningTask)
+  const { modelStatus, connected } = useDuck(
+    useShallow((s) => ({ modelStatus: s.modelStatus, connected: s.connection.status === 'connected' }))
+  )
+  const { scrollRef, contentRef, onScroll, pin } = useStickToBottom<HTMLDivElement, HTMLDivElement>(key)
+
+  const items = thread?.items ?? []
+  const empty = items.length === 0 && !pending
+  const showConnect = empty && !active && modelStatus === 'unreachable'
+  const lastTask = [...items].reverse().find((item) => item.kind === 'task')
+  const hasWorkspace = Boolean(active ? thread?.workspace || workspace : workspace)
+
+  return (
+    <div className="chat">
+      <div className="chat__scroll" ref={scrollRef} onScroll={onScroll}>
+        <div className="chat__column" ref={contentRef}>
+          {showConnect ? (
+            <ConnectModel />
+          ) : empty ? (
+            active && thread?.status === 'loading' ? (
+              <p className="muted chat__loading">Loading conversation…</p>
+            ) : (
+              <EmptyChat workspace={workspace} onExample={(text) => void sendMessage(text)} />
+            )
+          ) : null}
+          {thread?.status === 'error' && thread.error && (
+            <ErrorNotice
+              code="load_failed"
+              message={thread.error}
+              onRetry={() => void openConversation(thread.conversation_id)}
+            />
+          )}
+          {items.map((item) =>
+            item.kind === 'task' ? (
+              <Turn key={item.task_id} taskId={item.task_id} last={item === lastTask} />
+            ) : item.message.role === 'user' ? (
+              <UserMessage key={item.message.message_id} text={item.message.content} />
+            ) : null
+          )}
+          {pending && (
+            <>
+              <UserMessage text={pending.request} />
+              {pending.error ? (
+                <ErrorNotice code="send_failed" message={pending.error} onRetry={() => void retrySend(key)} />
+              ) : (
+                <StageLine text="Starting…" />
+              )}
+            </>
+          )}
+        </div>
+      </div>
+      <Composer
+        draft={draft}
+        onDraft={(text) => setDraft(key, text)}
+        onSend={(text) => {
+          pin()
+          void sendMessage(text)
+        }}
+        onStop={running ? () => void cancelTask(running.task_id) : null}
+        running={Boolean(running) || (pending !== undefined && pending.error === null)}
+        disabled={!connected || !hasWorkspace}
+        placeholder={hasWorkspace ? 'Ask Duck to do something…' : 'Choose a workspace folder first'}
+        focusKey={key}
+      />
+    </div>
+  )
+}

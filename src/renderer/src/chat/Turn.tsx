@@ -1,0 +1,81 @@
+import { memo } from 'react'
+import { statsLine } from '../lib/format'
+import { useDuck, type TaskView } from '../store'
+import { retryTask } from '../store/actions/chat'
+import { showView } from '../store/actions/ui'
+import { ErrorNotice } from './ErrorNotice'
+import { Markdown } from './Markdown'
+import { StageLine, stageText } from './StageLine'
+import { ThinkingPane } from './ThinkingPane'
+import { ToolCard } from './ToolCard'
+
+export function UserMessage({ text }: { text: string }) {
+  return (
+    <div className="message message--user">
+      <div className="message__bubble">{text}</div>
+    </div>
+  )
+}
+
+const STATUS_NOTES: Partial<Record<TaskView['status'], string>> = {
+  cancelled: 'Stopped.',
+  failed: 'This task failed.'
+}
+
+/** The assistant's side of a task: tool cards, reasoning, the answer, its state and stats. */
+export const AssistantMessage = memo(function AssistantMessage({ task, last }: { task: TaskView; last: boolean }) {
+  const thinkingLive = task.live && task.status === 'running' && task.content === '' && task.reasoning !== ''
+  // While the thinking pane streams, its own header says "Thinking…".
+  const stage = thinkingLive ? null : stageText(task)
+  const stats = task.status === 'completed' ? statsLine(task.stats) : null
+  const note = task.error
+    ? undefined
+    : task.status === 'cancelled'
+      ? STATUS_NOTES.cancelled
+      : task.content === ''
+        ? STATUS_NOTES[task.status]
+        : undefined
+  return (
+    <div className="message message--assistant" data-task-id={task.task_id} data-status={task.status}>
+      {task.tools.length > 0 && (
+        <div className="tool-list">
+          {task.tools.map((call) => (
+            <ToolCard key={call.call_id} call={call} />
+          ))}
+        </div>
+      )}
+      {task.reasoning !== '' && (
+        <ThinkingPane
+          reasoning={task.reasoning}
+          streaming={thinkingLive}
+          startedAt={task.think_started}
+          endedAt={task.think_ended}
+        />
+      )}
+      {task.content !== '' && <Markdown text={task.content} streaming={task.live && task.status === 'running'} />}
+      {note && <p className="message__note">{note}</p>}
+      {task.error && (
+        <ErrorNotice
+          code={task.error.code}
+          message={task.error.message}
+          {...(last && task.status !== 'running' ? { onRetry: () => void retryTask(task.task_id) } : {})}
+          onSettings={() => showView('settings')}
+        />
+      )}
+      {stage && <StageLine text={stage} spinning={task.status === 'running'} />}
+      {stats && <p className="stats-line">{stats}</p>}
+    </div>
+  )
+})
+
+/** One task of a conversation, read from the store by id (only a changed task re-renders). */
+export function Turn({ taskId, last }: { taskId: string; last: boolean }) {
+  const task = useDuck((s) => s.tasks[taskId])
+  if (!task) return null
+  return (
+    <>
+      {task.request && <UserMessage text={task.request} />}
+      <AssistantMessage task={task} last={last} />
+    </>
+  )
+}

@@ -1,0 +1,20 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { QuickAsk } from './quick/QuickAsk'
+import { startQuickAskWindow } from './store/boot'
+import './styles/tokens.css'
+import './styles/app.css'
+import './styles/controls.css'
+import './styles/chat.css'
+import './styles/markdown.css'
+import './styles/dialogs.css'
+import './styles/quick.css'
+
+const root = document.getElementById('root')
+if (!root) throw new Error('The page has no #root element.')
+createRoot(root).render(
+  <StrictMode>
+    <QuickAsk />
+  </StrictMode>
+)
+startQuickAskWindow()

@@ -1,0 +1,87 @@
+/** Loaders for the Audit, Memory, Skills and Settings views (each keeps its rows in the store). */
+import { DuckApiError } from '../../../../shared/api'
+import type { ForgetMemory, MemoryQuery } from '../../../../shared/schemas'
+import { errorMessage } from '../../lib/format'
+import { duck, hasApi } from '../api'
+import { useDuck, type LibrarySlice } from '..'
+
+type Key = keyof LibrarySlice
+
+/** A missing route (a Duck server without that part yet) is explained, not thrown. */
+function describe(error: unknown, what: string): string {
+  if (error instanceof DuckApiError && error.status === 404 && /No route/.test(error.message)) {
+    return `This Duck server does not offer ${what} yet (no route). Update Duck, then try again.`
+  }
+  if (error instanceof DuckApiError && error.status === 404) return `This Duck server does not offer ${what} (404).`
+  return errorMessage(error)
+}
+
+async function load<K extends Key>(
+  key: K,
+  what: string,
+  fetcher: () => Promise<LibrarySlice[K]['data']>
+): Promise<void> {
+  if (!hasApi()) return
+  useDuck.setState((s) => ({ [key]: { ...s[key], status: 'loading', error: null } }) as Partial<LibrarySlice>)
+  try {
+    const data = await fetcher()
+    useDuck.setState({ [key]: { data, status: 'ready', error: null } } as Partial<LibrarySlice>)
+  } catch (error) {
+    useDuck.setState(
+      (s) => ({ [key]: { ...s[key], status: 'error', error: describe(error, what) } }) as Partial<LibrarySlice>
+    )
+  }
+}
+
+export const AUDIT_LIMIT = 1000
+
+export function loadAudit(): Promise<void> {
+  return load('audit', 'the command audit', () => duck().audit.commands({ limit: AUDIT_LIMIT }))
+}
+
+export function loadMemories(query: MemoryQuery): Promise<void> {
+  return load('memories', 'memory', async () => (await duck().memory.list({ ...query, limit: 200 })).results)
+}
+
+export function loadLessons(q?: string): Promise<void> {
+  return load('lessons', 'lessons', () => duck().memory.experience({ ...(q ? { q } : {}), limit: 100 }))
+}
+
+export function loadSkills(): Promise<void> {
+  return load('skills', 'skills', () => duck().skills.list())
+}
+
+export function loadRules(): Promise<void> {
+  return load('rules', 'approval rules', () => duck().approvals.rules())
+}
+
+export async function deleteMemory(memoryId: string): Promise<string | null> {
+  try {
+    await duck().memory.delete(memoryId)
+    useDuck.setState((s) => ({
+      memories: { ...s.memories, data: s.memories.data.filter((m) => m.memory_id !== memoryId) }
+    }))
+    return null
+  } catch (error) {
+    return describe(error, 'memory')
+  }
+}
+
+export async function forgetMemories(request: ForgetMemory): Promise<string | null> {
+  try {
+    await duck().memory.forget(request)
+    return null
+  } catch (error) {
+    return describe(error, 'memory')
+  }
+}
+
+export async function deleteRule(ruleId: string): Promise<string | null> {
+  try {
+    await duck().approvals.deleteRule(ruleId)
+    useDuck.setState((s) => ({ rules: { ...s.rules, data: s.rules.data.filter((r) => r.rule_id !== ruleId) } }))
+    return null
+  } catch (error) {
+    return errorMessage(error)
+  }
+}

@@ -1,0 +1,42 @@
+import type { ApprovalRequest, DuckState, PasswordRequestView, TaskView } from './types'
+
+export type Attention =
+  { kind: 'approval'; approval: ApprovalRequest } | { kind: 'password'; password: PasswordRequestView; busy: boolean }
+
+/**
+ * What needs the person now: an approval (hidden while this window decides it) or a sudo
+ * password (kept open, busy, while it is being checked). The open conversation comes first.
+ */
+export function selectAttention(s: DuckState): Attention | null {
+  let found: Attention | null = null
+  for (const task of Object.values(s.tasks)) {
+    const item = attentionOf(task, s)
+    if (!item) continue
+    if (task.conversation_id === s.activeConversationId) return item
+    found ??= item
+  }
+  return found
+}
+
+function attentionOf(task: TaskView, s: DuckState): Attention | null {
+  if (task.password && (task.status === 'waiting_for_password' || s.deciding[task.password.approval_id])) {
+    return { kind: 'password', password: task.password, busy: s.deciding[task.password.approval_id] === true }
+  }
+  if (task.approval && task.status === 'waiting_for_approval' && !s.deciding[task.approval.approval_id]) {
+    return { kind: 'approval', approval: task.approval }
+  }
+  return null
+}
+
+/** The task of the open conversation that is running in this window, if any. */
+export function selectRunningTask(s: DuckState): TaskView | null {
+  const thread = s.activeConversationId ? s.threads[s.activeConversationId] : undefined
+  if (!thread) return null
+  for (let i = thread.items.length - 1; i >= 0; i--) {
+    const item = thread.items[i]
+    if (item?.kind !== 'task') continue
+    const task = s.tasks[item.task_id]
+    if (task && (task.status === 'running' || task.live)) return task
+  }
+  return null
+}

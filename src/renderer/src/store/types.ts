@@ -1,0 +1,165 @@
+/** The window's view of tasks and conversations: what the store holds and components render. */
+import type {
+  ApprovalRule,
+  AuditRecord,
+  ConversationSummary,
+  ExperienceRecord,
+  MemoryRecord,
+  MessageRecord,
+  ModelInfo,
+  Settings,
+  SkillInfo
+} from '../../../shared/dto'
+import type { ActionType, GenerationStats, RiskLevel, RuntimeStage, TaskStatus } from '../../../shared/events'
+import type { ReasoningMode } from '../../../shared/schemas'
+import type { Transport } from '../bridge'
+
+export type View = 'chat' | 'audit' | 'memory' | 'skills' | 'settings'
+
+export interface ToolCallView {
+  call_id: string
+  tool: string
+  args: Record<string, unknown>
+  reason: string
+  risk_level: RiskLevel
+  action_type: ActionType
+  running: boolean
+  ok: boolean | null
+  output: string | null
+  exit_code: number | null | undefined
+  duration_ms: number | null
+}
+
+export interface ApprovalRequest {
+  approval_id: string
+  task_id: string
+  conversation_id: string
+  tool: string
+  args: Record<string, unknown>
+  reason: string
+  risk_level: RiskLevel
+  action_type: ActionType
+  outside_workspace: string[]
+  rule_preview: string | null
+}
+
+/** What the password sheet shows. Never the password itself. */
+export interface PasswordRequestView {
+  approval_id: string
+  task_id: string
+  conversation_id: string
+  tool: string
+  command: string
+  attempts_left: number | null
+  error: string | null
+}
+
+export interface TaskView {
+  task_id: string
+  conversation_id: string
+  /** The person's message that started the task. */
+  request: string
+  content: string
+  reasoning: string
+  status: TaskStatus
+  stage: RuntimeStage | null
+  stage_tool: string | null
+  tools: ToolCallView[]
+  approval: ApprovalRequest | null
+  password: PasswordRequestView | null
+  error: { code: string; message: string } | null
+  stats: GenerationStats | null
+  /** The highest seq applied; events at or below it are ignored. */
+  last_seq: number
+  /** A seq was skipped: the conversation is re-read from the server when the stream ends. */
+  gap: boolean
+  /** performance.now() of the first reasoning delta and of the end of reasoning (live only). */
+  think_started: number | null
+  think_ended: number | null
+  /** A stream of this window is attached to the task. */
+  live: boolean
+}
+
+export type ThreadItem = { kind: 'task'; task_id: string } | { kind: 'message'; message: MessageRecord }
+
+export interface ThreadView {
+  conversation_id: string
+  title: string
+  workspace: string
+  items: ThreadItem[]
+  status: 'loading' | 'ready' | 'error'
+  error: string | null
+}
+
+/** A message sent whose task has not reported back yet. */
+export interface PendingSend {
+  request: string
+  workspace: string
+  error: string | null
+}
+
+export interface ConnectionSlice {
+  connection: {
+    status: 'checking' | 'connected' | 'disconnected' | 'signed_out'
+    transport: Transport | null
+    version: string | null
+    message: string | null
+  }
+}
+
+export interface ModelSlice {
+  settings: Settings | null
+  models: ModelInfo[] | null
+  modelStatus: 'unknown' | 'checking' | 'ok' | 'unreachable'
+  modelError: string | null
+}
+
+export interface UiSlice {
+  view: View
+  sidebarCollapsed: boolean
+  sidebarWidth: number
+  activeConversationId: string | null
+  /** The workspace for new chats (remembered in localStorage). */
+  workspace: string
+  /** This window's reasoning choice; null follows the default from Settings. */
+  reasoning: ReasoningMode | null
+}
+
+export interface ConversationsSlice {
+  conversations: ConversationSummary[]
+  conversationQuery: string
+  conversationsStatus: 'idle' | 'loading' | 'ready' | 'error'
+  conversationsError: string | null
+}
+
+export interface ChatSlice {
+  threads: Record<string, ThreadView>
+  tasks: Record<string, TaskView>
+  /** Composer drafts by conversation id ('new' for a new chat). */
+  drafts: Record<string, string>
+  /** Sends waiting for their first event, by conversation key. */
+  sending: Record<string, PendingSend>
+  /** Approvals this window is deciding (the dialog closes; a password sheet shows "Checking…"). */
+  deciding: Record<string, true>
+  /** An approval decision that failed, shown in the dialog. */
+  approvalError: string | null
+}
+
+/** Data a view loads when it opens: rows, plus whether it is loading or failed. */
+export interface Loadable<T> {
+  data: T
+  status: 'idle' | 'loading' | 'ready' | 'error'
+  error: string | null
+}
+
+export interface LibrarySlice {
+  audit: Loadable<AuditRecord[]>
+  memories: Loadable<MemoryRecord[]>
+  lessons: Loadable<ExperienceRecord[]>
+  skills: Loadable<SkillInfo[]>
+  rules: Loadable<ApprovalRule[]>
+}
+
+export type DuckState = ConnectionSlice & ModelSlice & UiSlice & ConversationsSlice & ChatSlice & LibrarySlice
+
+export const NEW_CHAT = 'new'

@@ -1,0 +1,103 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { MessageSquare } from 'lucide-react'
+import { useRef } from 'react'
+import type { AuditRecord } from '../../../shared/dto'
+import { DECISION_LABELS, actionLabel, dateTime, shortPath } from '../lib/format'
+import { RiskBadge } from '../ui/RiskBadge'
+
+const ROW_HEIGHT = 34
+const COLUMNS = ['Time', 'Command', 'Action', 'Risk', 'Decision', 'Approved', 'Exit', 'Workspace', 'Chat']
+
+/** A dense, virtualised table (only the rows in view are in the DOM) with a sticky header. */
+export function AuditTable({ rows, onOpen }: { rows: AuditRecord[]; onOpen: (row: AuditRecord) => void }) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser's functions are read during render by design
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12
+  })
+  const items = virtualizer.getVirtualItems()
+  return (
+    <div className="audit-table">
+      <div
+        className="audit-table__scroll"
+        ref={scrollRef}
+        tabIndex={0}
+        role="table"
+        aria-label="Command audit"
+        aria-rowcount={rows.length + 1}
+      >
+        <div role="rowgroup" className="audit-table__head">
+          <div className="audit-row audit-row--head" role="row" aria-rowindex={1}>
+            {COLUMNS.map((name) => (
+              <span key={name} role="columnheader" className="audit-cell">
+                {name}
+              </span>
+            ))}
+          </div>
+        </div>
+        <div className="audit-table__body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index] as AuditRecord
+            const p = row.payload
+            return (
+              <div
+                key={row.audit_id}
+                role="row"
+                aria-rowindex={item.index + 2}
+                className="audit-row"
+                data-decision={p.decision}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => onOpen(row)}
+              >
+                <span role="cell" className="audit-cell audit-cell--time">
+                  {dateTime(row.created_at)}
+                </span>
+                <span role="cell" className="audit-cell audit-cell--command" title={p.command}>
+                  <code>{p.command}</code>
+                </span>
+                <span role="cell" className="audit-cell">
+                  {actionLabel(p.action_type)}
+                </span>
+                <span role="cell" className="audit-cell">
+                  <RiskBadge risk={p.risk_level} actionType={p.action_type} />
+                </span>
+                <span role="cell" className={`audit-cell audit-decision audit-decision--${p.decision}`}>
+                  {DECISION_LABELS[p.decision] ?? p.decision}
+                </span>
+                <span role="cell" className="audit-cell">
+                  {p.approved ? 'Yes' : 'No'}
+                </span>
+                <span role="cell" className="audit-cell audit-cell--num">
+                  {p.exit_code ?? '—'}
+                </span>
+                <span role="cell" className="audit-cell audit-cell--workspace" title={p.workspace}>
+                  {shortPath(p.workspace)}
+                </span>
+                <span role="cell" className="audit-cell">
+                  {p.conversation_id ? (
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={`Open the conversation of ${p.command}`}
+                      onClick={(event) => {
+                        event.stopPropagation()
+                        onOpen(row)
+                      }}
+                    >
+                      <MessageSquare width={14} height={14} aria-hidden="true" />
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </span>
+              </div>
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,54 @@
+import type { AuditRecord } from '../../../shared/dto'
+import type { AuditDecision, RiskLevel } from '../../../shared/events'
+import { toCsv } from '../lib/csv'
+import { riskKey } from '../lib/format'
+
+export type RiskFilter = RiskLevel | 'privileged'
+
+export interface AuditFilter {
+  risks: RiskFilter[]
+  decisions: AuditDecision[]
+  text: string
+}
+
+export function filterAudit(rows: AuditRecord[], filter: AuditFilter): AuditRecord[] {
+  const text = filter.text.trim().toLowerCase()
+  return rows.filter((row) => {
+    const p = row.payload
+    if (filter.risks.length && !filter.risks.includes(riskKey(p.risk_level, p.action_type))) return false
+    if (filter.decisions.length && !filter.decisions.includes(p.decision)) return false
+    if (text && !`${p.command}\n${p.workspace}\n${p.action_type}`.toLowerCase().includes(text)) return false
+    return true
+  })
+}
+
+const HEADER = [
+  'time',
+  'command',
+  'action_type',
+  'risk_level',
+  'decision',
+  'approved',
+  'exit_code',
+  'workspace',
+  'task_id',
+  'conversation_id'
+]
+
+export function auditCsv(rows: AuditRecord[]): string {
+  return toCsv(
+    HEADER,
+    rows.map((r) => [
+      r.created_at,
+      r.payload.command,
+      r.payload.action_type,
+      r.payload.risk_level,
+      r.payload.decision,
+      r.payload.approved,
+      r.payload.exit_code,
+      r.payload.workspace,
+      r.payload.task_id,
+      r.payload.conversation_id ?? ''
+    ])
+  )
+}
