@@ -11,21 +11,13 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, expect } from '@playwright/test'
+import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from '../e2e/fixtures/paths'
 import { startHeadlessServer } from '../e2e/fixtures/server'
 import { startFakeModelServer, type FakeChunk } from '../test/support/fake-model-server'
 
 const ANSWER_TOKENS = 20_000
 const REASONING_TOKENS = 2_000
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-]
 
 const WORDS =
   'the build reads each file once and keeps a small index of what changed so that later runs skip work they already did while tests still cover every path'.split(
@@ -88,7 +80,7 @@ async function main(): Promise<void> {
     DUCK_MODEL_CRITIC: 'critic'
   })
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS
   })
   const results: RunResult[] = []

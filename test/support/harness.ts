@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readEnvConfig } from '../../src/main/core/config/env'
 import { DuckService, type DuckServiceOptions } from '../../src/main/core/service'
 import { listen, type RunningServer } from '../../src/main/server/listen'
-import { startFakeModelServer, type FakeModelServer, type FakeRequestBody } from './fake-model-server'
+import { startFakeModelServer, type FakeModelServer } from './fake-model-server'
+import { MODELS } from './scripting'
 import { parseSse, type WireEvent } from './sse'
 
-export const MODELS = { action: 'planner', thinker: 'thinker', memory_policy: 'memory', critic: 'critic' } as const
+export { MODELS, directive, hasObservations, messagesText, writeFakeSudo as fakeSudo } from './scripting'
 
 export interface Harness {
   fake: FakeModelServer
@@ -22,45 +23,6 @@ export interface Harness {
   /** Restarts the core on the same database (as after a crash or an app restart). */
   restart(): Promise<void>
   stop(): Promise<void>
-}
-
-export function directive(
-  actions: { tool: string; args: Record<string, unknown>; reason?: string }[],
-  risk = 'low',
-  intent = 'do it'
-) {
-  return JSON.stringify({
-    kind: 'action_directive',
-    intent,
-    risk_level: risk,
-    actions: actions.map((a) => ({ reason: 'because', ...a }))
-  })
-}
-
-export function messagesText(body: FakeRequestBody | null | undefined): string[] {
-  return (body?.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
-}
-
-export function hasObservations(body: FakeRequestBody | null | undefined): boolean {
-  return messagesText(body).some((text) => text.includes('tool_observations'))
-}
-
-/** Writes a stand-in for sudo that accepts one password and runs nothing privileged. */
-export function fakeSudo(dir: string, password: string, output = 'sudo updated'): string {
-  const path = join(dir, 'fake-sudo')
-  writeFileSync(
-    path,
-    `#!/bin/sh
-# fake sudo: -k -S -p '' -- argv…  (or -k alone)
-[ "$1" = "-k" ] && [ $# -eq 1 ] && exit 0
-IFS= read -r pw
-if [ "$pw" = "${password}" ]; then echo "${output}: $*"; exit 0; fi
-echo "Sorry, try again." >&2
-exit 1
-`
-  )
-  chmodSync(path, 0o755)
-  return path
 }
 
 export async function startHarness(options: Partial<DuckServiceOptions> = {}): Promise<Harness> {

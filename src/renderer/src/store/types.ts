@@ -7,6 +7,7 @@ import type {
   MemoryRecord,
   MessageRecord,
   ModelInfo,
+  PendingApproval,
   Settings,
   SkillInfo
 } from '../../../shared/dto'
@@ -30,18 +31,8 @@ export interface ToolCallView {
   duration_ms: number | null
 }
 
-export interface ApprovalRequest {
-  approval_id: string
-  task_id: string
-  conversation_id: string
-  tool: string
-  args: Record<string, unknown>
-  reason: string
-  risk_level: RiskLevel
-  action_type: ActionType
-  outside_workspace: string[]
-  rule_preview: string | null
-}
+/** An approval the window shows: the pending item of the API, less its bookkeeping. */
+export type ApprovalRequest = Omit<PendingApproval, 'kind' | 'created_at'>
 
 /** What the password sheet shows. Never the password itself. */
 export interface PasswordRequestView {
