@@ -243,7 +243,7 @@ describe('QuickAskController', () => {
 })
 
 describe('menus', () => {
-  const actions = { newChat: vi.fn(), quickAsk: vi.fn(), openDocs: vi.fn(), openLogs: vi.fn() }
+  const actions = { newChat: vi.fn(), quickAsk: vi.fn(), openLogs: vi.fn() }
   const roles = (template: ReturnType<typeof appMenuTemplate>): string[] =>
     template.flatMap((menu) =>
       Array.isArray(menu.submenu) ? menu.submenu.map((item) => item.role ?? item.label ?? item.type ?? '') : []

@@ -29,7 +29,7 @@ import { createApiHandlers } from './ipc-api'
 import { createDesktopHandlers, createSheetHandlers } from './ipc-desktop'
 import { captureConsole, createRotatingLogger } from './logger'
 import { MainWindow } from './main-window'
-import { appMenuTemplate, DOCS_URL, trayMenuTemplate } from './menus'
+import { appMenuTemplate, trayMenuTemplate } from './menus'
 import { resolveSqliteBinding } from './native'
 import { createNotifier } from './notifications'
 import { createPageLocator } from './pages'
@@ -249,7 +249,6 @@ async function start(): Promise<void> {
           {
             newChat: () => mainWindow.command({ type: 'new-chat' }),
             quickAsk: () => quickAsk.show(),
-            openDocs: () => void shell.openExternal(DOCS_URL),
             openLogs: () => void shell.openPath(logger.dir)
           }
         )

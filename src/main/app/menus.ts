@@ -4,12 +4,9 @@
  */
 import type { MenuItemConstructorOptions } from 'electron'
 
-export const DOCS_URL = 'https://github.com/duck-desktop/duck#readme'
-
 export interface MenuActions {
   newChat(): void
   quickAsk(): void
-  openDocs(): void
   openLogs(): void
 }
 
@@ -90,10 +87,7 @@ export function appMenuTemplate(facts: MenuFacts, actions: MenuActions): MenuIte
   })
   template.push({
     role: 'help',
-    submenu: [
-      { label: 'Duck Documentation', click: () => actions.openDocs() },
-      { label: 'Open Logs Folder', click: () => actions.openLogs() }
-    ]
+    submenu: [{ label: 'Open Logs Folder', click: () => actions.openLogs() }]
   })
   return template
 }
