@@ -51,7 +51,7 @@ export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = crea
     settings: {
       get: () => call('settings.get'),
       update: (update) => call('settings.update', update),
-      models: () => call('settings.models')
+      models: (baseUrl) => call('settings.models', baseUrl)
     }
   }
 }

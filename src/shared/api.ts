@@ -94,7 +94,8 @@ export interface DuckApi {
   settings: {
     get(): Promise<Settings>
     update(update: SettingsUpdate): Promise<Settings>
-    models(): Promise<ModelList>
+    /** The configured server's models, or with `baseUrl` another server's, saving nothing (a probe). */
+    models(baseUrl?: string): Promise<ModelList>
   }
 }
 

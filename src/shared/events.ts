@@ -123,7 +123,7 @@ export interface DoneEvent extends EventBase {
   generation_stats: GenerationStats
 }
 
-/** Events that only the persisted log holds (post-task and audit). */
+/** Events only the persisted log holds: they happen after the stream's done. */
 export interface MemoryPolicyDecisionEvent extends EventBase {
   type: 'memory_policy_decision'
   should_store: boolean
@@ -161,8 +161,12 @@ export interface CommandAuditEvent extends EventBase {
 export const AUDIT_DECISIONS = ['auto_allowed', 'allowed_once', 'allowed_always', 'denied', 'pending'] as const
 export type AuditDecision = (typeof AUDIT_DECISIONS)[number]
 
-/** Events a task stream carries. */
+/**
+ * Events a task stream carries. `command_audit` goes out too (the audit row of each shell
+ * command as it is proposed, decided and finished), so the stream's seq has no holes.
+ */
 export type StreamEvent =
+  | CommandAuditEvent
   | RuntimeStatusEvent
   | ReasoningDeltaEvent
   | ContentDeltaEvent
@@ -174,12 +178,7 @@ export type StreamEvent =
   | DoneEvent
 
 export type DuckEvent =
-  | StreamEvent
-  | MemoryPolicyDecisionEvent
-  | MemoryStoredEvent
-  | ReflectionCompletedEvent
-  | PostTaskFailedEvent
-  | CommandAuditEvent
+  StreamEvent | MemoryPolicyDecisionEvent | MemoryStoredEvent | ReflectionCompletedEvent | PostTaskFailedEvent
 
 export type DuckEventType = DuckEvent['type']
 

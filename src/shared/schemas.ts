@@ -90,20 +90,27 @@ export type ModelRole = (typeof ROLES)[number]
 
 const modelNameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'is too long')
 
+const baseUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return url.protocol === 'http:' || url.protocol === 'https:'
+    } catch {
+      return false
+    }
+  }, 'must be an http:// or https:// URL')
+
+export const ModelsQuerySchema = z.strictObject({
+  /** Probe this server instead of the configured one; nothing is saved. */
+  base_url: baseUrlSchema.optional()
+})
+export type ModelsQuery = z.infer<typeof ModelsQuerySchema>
+
 export const SettingsUpdateSchema = z.strictObject({
-  model_base_url: z
-    .string()
-    .trim()
-    .max(2048)
-    .refine((value) => {
-      try {
-        const url = new URL(value)
-        return url.protocol === 'http:' || url.protocol === 'https:'
-      } catch {
-        return false
-      }
-    }, 'must be an http:// or https:// URL')
-    .optional(),
+  model_base_url: baseUrlSchema.optional(),
   models: z
     .strictObject({
       action: modelNameSchema.optional(),

@@ -376,7 +376,7 @@ describe('HTTP answers', () => {
       body: JSON.stringify({ approval_id: approval?.approval_id, password: 'x' })
     })
     expect(password.status).toBe(409)
-    expect((await h.api(`/v1/approvals/${approval?.approval_id}/maybe`, { method: 'POST' })).status).toBe(400)
+    expect((await h.api(`/v1/approvals/${approval?.approval_id}/maybe`, { method: 'POST' })).status).toBe(404)
     // The bad requests left no half-written rows behind.
     const conversations = await json<unknown[]>('/v1/conversations')
     expect(conversations).toHaveLength(
@@ -385,6 +385,106 @@ describe('HTTP answers', () => {
     expect(
       (h.duck.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status = 'running'").get() as { n: number }).n
     ).toBe(0)
+  })
+})
+
+describe('models', () => {
+  it('lists the configured server, or probes another without saving it', async () => {
+    h.fake.setModels(['qwen3-8b', 'llama-3.1-8b'])
+    const configured = await json<{ base_url: string; models: { id: string }[] }>('/v1/models')
+    expect(configured.models.map((m) => m.id)).toEqual(['qwen3-8b', 'llama-3.1-8b'])
+    const before = await json<{ model_base_url: string }>('/v1/settings')
+    const probe = await json<{ base_url: string; models: { id: string }[] }>(
+      `/v1/models?base_url=${encodeURIComponent(h.fake.url + '/')}`
+    )
+    expect(probe.base_url).toBe(h.fake.url)
+    expect(await json<{ model_base_url: string }>('/v1/settings')).toEqual(before)
+    const nothing = await h.api(`/v1/models?base_url=${encodeURIComponent('http://127.0.0.1:9/v1')}`)
+    expect(nothing.status).toBe(502)
+    expect(((await nothing.json()) as { error: { message: string } }).error.message).toContain('127.0.0.1:9')
+    expect((await h.api('/v1/models?base_url=file:///etc/passwd')).status).toBe(400)
+  })
+})
+
+describe('refusals before a stream starts', () => {
+  it('answer JSON errors, never an empty 200 stream', async () => {
+    h.fake.script(MODELS.action, { content: directive([], 'none') })
+    h.fake.script(MODELS.thinker, { content: 'ok' })
+    const first = await h.stream('/v1/chat/stream', { message: 'hello', workspace: h.workspace() })
+    const conversationId = first.events[0]?.data.conversation_id as string
+    const elsewhere = await h.api('/v1/chat/stream', {
+      method: 'POST',
+      body: JSON.stringify({ message: 'again', workspace: h.workspace(), conversation_id: conversationId })
+    })
+    expect(elsewhere.status).toBe(409)
+    expect(elsewhere.headers.get('content-type')).toMatch(/application\/json/)
+
+    planOnce([{ tool: 'shell_exec_safe', args: { command: 'touch once.txt' } }])
+    const paused = await h.stream('/v1/chat/stream', { message: 'touch', workspace: h.workspace() })
+    const taskId = paused.events[0]?.data.task_id as string
+    const approval = await pendingFor(taskId)
+    await h.api(`/v1/approvals/${approval?.approval_id}/allow_once`, { method: 'POST' })
+    const cont = await h.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval?.approval_id })
+    expect(cont.events.at(-1)?.data.status).toBe('completed')
+    // A stale retry of the same continue is refused plainly.
+    const again = await h.api(`/v1/tasks/${taskId}/continue/stream`, {
+      method: 'POST',
+      body: JSON.stringify({ approval_id: approval?.approval_id })
+    })
+    expect(again.status).toBe(409)
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('conflict')
+  })
+})
+
+describe('audit of unfinished approvals', () => {
+  it('a command still waiting when its task is cancelled is recorded as denied', async () => {
+    planOnce([{ tool: 'shell_exec_safe', args: { command: 'touch later.txt' } }])
+    const first = await h.stream('/v1/chat/stream', { message: 'touch', workspace: h.workspace() })
+    const taskId = first.events[0]?.data.task_id as string
+    await h.api(`/v1/tasks/${taskId}/cancel`, { method: 'POST' })
+    const audit =
+      await json<{ payload: { command: string; decision: string; approved: boolean; task_id: string } }[]>(
+        '/v1/audit/commands'
+      )
+    expect(audit.find((row) => row.payload.task_id === taskId)?.payload).toMatchObject({
+      command: 'touch later.txt',
+      decision: 'denied',
+      approved: false
+    })
+  })
+
+  it('streams the audit rows, so the seq of a shell task has no holes', async () => {
+    planOnce([{ tool: 'shell_exec_safe', args: { command: 'uname -a' } }], 'low')
+    h.fake.script(MODELS.thinker, { content: 'ok' })
+    const { events } = await h.stream('/v1/chat/stream', { message: 'uname', workspace: h.workspace() })
+    const seqs = events.map((e) => e.data.seq as number)
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] as number) + i))
+    expect(ofType(events, 'command_audit').length).toBeGreaterThan(0)
+  })
+})
+
+describe('shutdown', () => {
+  it('a task running a tool ends cancelled, with its done, before the database closes', async () => {
+    const local = await startHarness()
+    try {
+      local.fake.script(MODELS.action, {
+        content: directive([{ tool: 'shell_exec_safe', args: { command: 'sleep 30' } }], 'low')
+      })
+      const rules = local.duck.db.prepare(
+        "INSERT INTO approval_rules (id, tool, pattern, workspace, created_at) VALUES ('r1', 'shell_exec_safe', 'sleep', ?, '2026-01-01')"
+      )
+      const workspace = local.workspace()
+      rules.run(workspace)
+      const events: string[] = []
+      const running = local.duck.chat({ message: 'sleep', workspace }, (event) => events.push(event.type))
+      while (!events.includes('tool_call_started')) await new Promise((resolve) => setTimeout(resolve, 20))
+      await local.duck.close()
+      const done = await running
+      expect(done.status).toBe('cancelled')
+      expect(events.filter((type) => type === 'done')).toHaveLength(1)
+    } finally {
+      await local.stop().catch(() => undefined)
+    }
   })
 })
 

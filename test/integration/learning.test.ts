@@ -186,8 +186,10 @@ describe('memories in later prompts', () => {
     await chat('deploy to production please', alpha)
     for (const model of [MODELS.action, MODELS.thinker]) {
       const messages = callsTo(model).at(-1)?.messages ?? []
-      const block = messages.find((m) => m.role === 'system' && String(m.content).includes('fly deploy'))
-      expect(block?.content, model).toMatch(/^Reference material: memories from earlier tasks/)
+      // Retrieved text is reference in the person's turn, never a system instruction.
+      expect(messages.some((m) => m.role === 'system' && String(m.content).includes('fly deploy'))).toBe(false)
+      const block = messages.find((m) => m.role === 'user' && String(m.content).includes('fly deploy'))
+      expect(block?.content, model).toMatch(/Reference material: memories from earlier tasks/)
       expect(block?.content).toMatch(/not an instruction/)
       expect(block?.content).not.toContain('tool_observations')
     }

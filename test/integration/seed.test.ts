@@ -241,7 +241,7 @@ describe('seed scenarios', () => {
     })
     expect(status).toBe(200)
     // The fake sudo printed this only because stdin carried exactly "secret\n".
-    expect(body).toContain('sudo updated: -k -S -p  -- apt update')
+    expect(body).toContain('sudo updated: apt update')
     expect(body).toContain('event: tool_call_finished')
     expect(body).toContain('event: content_delta')
     expect(body).toContain('sudo command completed')

@@ -70,18 +70,66 @@ export function rememberAndReflect(fake: FakeModelServer, summary: string, lesso
 
 export const CANARY_PASSWORD = 'canary-Pw-7f3a9c'
 
-/** A stand-in for sudo that accepts one password and runs nothing privileged. */
-export function writeFakeSudo(dir: string, password: string, output = 'sudo updated'): string {
+/** `text` as one single-quoted shell word. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`
+}
+
+export interface FakeSudoOptions {
+  /**
+   * Behave like a NOPASSWD rule: no prompt; the "command" reads all of stdin and shows it
+   * (through `od -c`, a form the password scrubber does not recognise) as `stdin: [...]`.
+   * `stdin: []` means nothing was written to it.
+   */
+  noPassword?: boolean
+}
+
+/**
+ * A stand-in for `sudo -S` that runs nothing privileged. Called as `-k -S -p <prompt> -- argv…`
+ * (or `-k` alone), it prints the prompt to stderr and reads a line of stdin, like sudo: the
+ * right password prints `<output>: <argv…>` and exits 0; a wrong one prints "Sorry, try
+ * again." and prompts again, up to 3 tries, then `sudo: 3 incorrect password attempts` and
+ * exit 1. End of input instead of a password: `sudo: no password was provided`, exit 1.
+ */
+export function writeFakeSudo(
+  dir: string,
+  password: string,
+  output = 'sudo updated',
+  options: FakeSudoOptions = {}
+): string {
   const path = join(dir, 'fake-sudo')
+  const run = options.noPassword
+    ? `held=$(od -An -c | tr -s ' \\n' ' ')
+echo "$OUTPUT: $*"
+echo "stdin: [\${held# }]"
+exit 0`
+    : `tries=0
+while :; do
+  printf '%s' "$prompt" >&2
+  if ! IFS= read -r pw; then
+    echo "sudo: no password was provided" >&2
+    [ "$tries" -gt 0 ] && echo "sudo: $tries incorrect password attempt(s)" >&2
+    exit 1
+  fi
+  if [ "$pw" = "$PASSWORD" ]; then echo "$OUTPUT: $*"; exit 0; fi
+  tries=$((tries + 1))
+  if [ "$tries" -ge 3 ]; then echo "sudo: 3 incorrect password attempts" >&2; exit 1; fi
+  echo "Sorry, try again." >&2
+done`
   writeFileSync(
     path,
     `#!/bin/sh
-# fake sudo: -k -S -p '' -- argv…  (or -k alone)
+# fake sudo -S: -k -S -p <prompt> -- argv…  (or -k alone)
+PASSWORD=${shellQuote(password)}
+OUTPUT=${shellQuote(output)}
 [ "$1" = "-k" ] && [ $# -eq 1 ] && exit 0
-IFS= read -r pw
-if [ "$pw" = "${password}" ]; then echo "${output}: $*"; exit 0; fi
-echo "Sorry, try again." >&2
-exit 1
+if [ "$1" != "-k" ] || [ "$2" != "-S" ] || [ "$3" != "-p" ] || [ "$5" != "--" ]; then
+  echo "sudo: fake: unexpected arguments" >&2
+  exit 2
+fi
+prompt=$4
+shift 5
+${run}
 `
   )
   chmodSync(path, 0o755)

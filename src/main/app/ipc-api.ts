@@ -100,6 +100,6 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
 
     'settings.get': () => service.getSettings(),
     'settings.update': (_ctx, update) => service.updateSettings(update),
-    'settings.models': () => service.listModels()
+    'settings.models': (_ctx, baseUrl) => service.listModels(baseUrl === undefined ? {} : { base_url: baseUrl })
   }
 }

@@ -30,6 +30,7 @@ import {
   IdSchema,
   ListConversationsQuerySchema,
   MemoryQuerySchema,
+  ModelsQuerySchema,
   PasswordRequestSchema,
   RenameConversationSchema,
   SettingsUpdateSchema,
@@ -189,6 +190,17 @@ export class DuckService {
     }
   }
 
+  /** A one-off client for another server (the Connect-a-model probe), with the saved API key. */
+  private async probeClient(baseUrl: string): Promise<ModelClient> {
+    const settings = effectiveSettings(this.db, this.env)
+    const apiKey = await this.apiKey()
+    return new ModelClient({
+      baseURL: baseUrl.replace(/\/+$/, ''),
+      ...(apiKey ? { apiKey } : {}),
+      models: settings.models
+    })
+  }
+
   async modelClient(): Promise<ModelClient> {
     const settings = effectiveSettings(this.db, this.env)
     const apiKey = await this.apiKey()
@@ -236,32 +248,17 @@ export class DuckService {
     return this.runner.submitPassword(id, request.approval_id, request.password, listener)
   }
 
-  /** Checks a task stream can start before the transport commits to a 200 stream. */
+  /** Throws what a task stream would be refused with, before a transport commits to a stream. */
   checkStreamable(kind: 'continue' | 'password', taskId: unknown, input: unknown): void {
     const id = parseId(taskId, 'task')
-    const request = parseInput(kind === 'continue' ? ContinueRequestSchema : PasswordRequestSchema, input)
-    const task = tasks.taskInfo(this.db, id)
-    if (!task) throw new DuckApiError('not_found', `No task ${id}.`)
-    const approval = approvalsRepo.getApproval(this.db, request.approval_id)
-    if (!approval || approval.taskId !== id)
-      throw new DuckApiError('not_found', `No approval ${request.approval_id} for task ${id}.`)
-    if (this.runner.isLive(id)) throw new DuckApiError('conflict', `Task ${id} is already running.`)
-    if (kind === 'continue') {
-      if (task.status !== 'waiting_for_approval')
-        throw new DuckApiError('conflict', `Task ${id} is not waiting for an approval (it is ${task.status}).`)
-      if (approval.status === 'pending')
-        throw new DuckApiError('conflict', 'That approval is still pending: allow or deny it first.')
-    } else if (task.status !== 'waiting_for_password' || approval.status !== 'password_pending') {
-      throw new DuckApiError('conflict', `Task ${id} is not waiting for a password for that approval.`)
-    }
+    if (kind === 'continue') this.runner.checkContinue(id, parseInput(ContinueRequestSchema, input).approval_id)
+    else this.runner.checkPassword(id, parseInput(PasswordRequestSchema, input).approval_id)
   }
 
   checkChat(input: unknown): void {
     const request = parseInput(ChatRequestSchema, input)
-    resolveWorkspace(request.workspace)
-    if (request.conversation_id && !conversations.getConversationRow(this.db, request.conversation_id)) {
-      throw new DuckApiError('not_found', `No conversation ${request.conversation_id}.`)
-    }
+    const workspace = resolveWorkspace(request.workspace)
+    if (request.conversation_id) this.runner.checkStart(request.conversation_id, workspace)
   }
 
   cancelTask(taskId: unknown): CancelResult {
@@ -292,7 +289,14 @@ export class DuckService {
 
   decideApproval(approvalId: unknown, decision: unknown): ApprovalResult {
     const id = parseId(approvalId, 'approval')
-    const choice = parseInput(ApprovalDecisionSchema, decision)
+    const parsedChoice = ApprovalDecisionSchema.safeParse(decision)
+    if (!parsedChoice.success) {
+      throw new DuckApiError(
+        'not_found',
+        `No decision "${String(decision).slice(0, 40)}": use allow_once, allow_always or deny.`
+      )
+    }
+    const choice = parsedChoice.data
     const approval = approvalsRepo.getApproval(this.db, id)
     if (!approval) throw new DuckApiError('not_found', `No approval ${id}.`)
     if (approval.status !== 'pending') {
@@ -412,16 +416,18 @@ export class DuckService {
 
   async updateSettings(input: unknown): Promise<Settings> {
     const update = parseInput(SettingsUpdateSchema, input)
-    saveSettings(this.db, update)
+    // The keychain first: if it refuses, nothing of the update has been applied.
     if (update.model_api_key !== undefined) {
       if (update.model_api_key === '') await this.secrets.delete(MODEL_API_KEY_ACCOUNT)
       else await this.secrets.set(MODEL_API_KEY_ACCOUNT, update.model_api_key)
     }
+    saveSettings(this.db, update)
     return this.getSettings()
   }
 
-  async listModels(): Promise<ModelList> {
-    const client = await this.modelClient()
+  async listModels(query: unknown = {}): Promise<ModelList> {
+    const { base_url: probe } = parseInput(ModelsQuerySchema, query)
+    const client = probe ? await this.probeClient(probe) : await this.modelClient()
     try {
       const models = await client.listModels(AbortSignal.timeout(10_000))
       return { base_url: client.baseURL, models }
@@ -434,7 +440,7 @@ export class DuckService {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.runner.abortAll()
+    await this.runner.abortAll()
     await this.postTask.close(this.options.postTaskShutdownMs)
     closeDatabase(this.db)
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
@@ -27,8 +27,11 @@ export function generateToken(userDataDir: string): string {
   const token = randomBytes(24).toString('base64url')
   mkdirSync(userDataDir, { recursive: true })
   const file = join(userDataDir, 'api-token')
-  writeFileSync(file, token + '\n', { mode: 0o600 })
-  chmodSync(file, 0o600)
+  // Written to a fresh 0600 file and renamed over the old one, so the token is never readable
+  // through an older file's looser permissions.
+  const temp = `${file}.${process.pid}.tmp`
+  writeFileSync(temp, token + '\n', { mode: 0o600, flag: 'wx' })
+  renameSync(temp, file)
   return token
 }
 

@@ -4,13 +4,26 @@
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { readEnvConfig } from '../core/config/env'
+import { openKeytarStore } from '../core/config/keytar-store'
 import { defaultUserDataDir } from '../core/config/paths'
+import { MemorySecretStore, type SecretStore } from '../core/config/secrets'
 import { DuckService } from '../core/service'
 import { listen } from './listen'
 
 function fail(message: string): never {
   process.stderr.write(`duck: ${message}\n`)
   process.exit(2)
+}
+
+/** The OS keychain when one answers (the desktop app's entry is shared), else memory. */
+async function openSecrets(): Promise<SecretStore> {
+  if (process.env.DUCK_SECRET_STORE?.trim().toLowerCase() === 'memory') return new MemorySecretStore()
+  const keychain = await openKeytarStore()
+  if (!('unavailable' in keychain)) return keychain
+  process.stderr.write(
+    `duck: ${keychain.unavailable}; an API key set in Settings is kept only until the server stops.\n`
+  )
+  return new MemorySecretStore()
 }
 
 async function main(): Promise<void> {
@@ -38,7 +51,13 @@ async function main(): Promise<void> {
   let service: DuckService
   try {
     const env = readEnvConfig(userDataDir)
-    service = new DuckService({ env, userDataDir, ...(env.sudoPath ? { tools: { sudoPath: env.sudoPath } } : {}) })
+    const secrets = await openSecrets()
+    service = new DuckService({
+      env,
+      userDataDir,
+      secrets,
+      ...(env.sudoPath ? { tools: { sudoPath: env.sudoPath } } : {})
+    })
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }

@@ -3,7 +3,6 @@ import { streamSSE } from 'hono/streaming'
 import { DuckApiError } from '../../shared/api'
 import type { StreamEvent } from '../../shared/events'
 import type { DuckService } from '../core/service'
-import { toErrorResponse } from './errors'
 
 async function jsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text()
@@ -21,10 +20,26 @@ function query(c: Context): Record<string, string> {
 
 /**
  * Answers a task stream as `text/event-stream`: `event: <type>` and a JSON `data` line that
- * starts with task_id, conversation_id and seq. Input problems are answered before the stream
- * starts, as ordinary JSON errors.
+ * starts with task_id, conversation_id and seq. The task starts before the response does:
+ * anything refused before its first event (bad input, unknown ids, wrong state) is answered
+ * as an ordinary JSON error, never as an empty 200 stream.
  */
-function taskStream(c: Context, run: (listener: (event: StreamEvent) => void) => Promise<unknown>): Response {
+async function taskStream(
+  c: Context,
+  run: (listener: (event: StreamEvent) => void) => Promise<unknown>
+): Promise<Response> {
+  const early: StreamEvent[] = []
+  let deliver: (event: StreamEvent) => void = (event) => early.push(event)
+  let started!: () => void
+  const firstEvent = new Promise<void>((resolve) => (started = resolve))
+  const finished = run((event) => {
+    deliver(event)
+    started()
+  })
+  // Rejections before the first event become the JSON error; later ones cannot happen (the
+  // runner turns every failure after its first event into `error` + `done`).
+  await Promise.race([firstEvent, finished])
+
   return streamSSE(c, async (stream) => {
     // Events are formatted as they come and written in batches. A status change, or a delta
     // when nothing went out for 16 ms, is written at once (the first token is never held
@@ -39,7 +54,7 @@ function taskStream(c: Context, run: (listener: (event: StreamEvent) => void) =>
       pending = ''
       lastFlushAt = performance.now()
     }
-    const listener = (event: StreamEvent): void => {
+    const write = (event: StreamEvent): void => {
       const { type, ...data } = event
       pending += `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`
       const isDelta = type === 'content_delta' || type === 'reasoning_delta'
@@ -53,7 +68,9 @@ function taskStream(c: Context, run: (listener: (event: StreamEvent) => void) =>
         })
       }
     }
-    await run(listener)
+    for (const event of early.splice(0)) write(event)
+    deliver = write
+    await finished
     flush()
     await lastWrite
   })
@@ -65,17 +82,14 @@ export function registerRoutes(app: Hono, service: DuckService): void {
 
   app.post('/v1/chat/stream', async (c) => {
     const body = await jsonBody(c)
-    service.checkChat(body)
     return taskStream(c, (listener) => service.chat(body, listener))
   })
   app.post('/v1/tasks/:id/continue/stream', async (c) => {
     const body = await jsonBody(c)
-    service.checkStreamable('continue', c.req.param('id'), body)
     return taskStream(c, (listener) => service.continueTask(c.req.param('id'), body, listener))
   })
   app.post('/v1/tasks/:id/password/stream', async (c) => {
     const body = await jsonBody(c)
-    service.checkStreamable('password', c.req.param('id'), body)
     return taskStream(c, (listener) => service.submitPassword(c.req.param('id'), body, listener))
   })
   app.post('/v1/tasks/:id/cancel', (c) => c.json(service.cancelTask(c.req.param('id'))))
@@ -115,7 +129,5 @@ export function registerRoutes(app: Hono, service: DuckService): void {
 
   app.get('/v1/settings', async (c) => c.json(await service.getSettings()))
   app.put('/v1/settings', async (c) => c.json(await service.updateSettings(await jsonBody(c))))
-  app.get('/v1/models', async (c) => c.json(await service.listModels()))
-
-  app.onError((error, c) => toErrorResponse(c, error))
+  app.get('/v1/models', async (c) => c.json(await service.listModels(query(c))))
 }

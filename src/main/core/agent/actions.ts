@@ -242,14 +242,14 @@ export class ActionRunner {
       workspace: run.task.workspace,
       conversation_id: run.task.conversationId
     })
-    run.emitter.record({ type: 'command_audit', audit_id: id, ...record.payload })
+    run.emitter.emit({ type: 'command_audit', audit_id: id, ...record.payload })
     return id
   }
 
   updateAudit(run: Run, auditId: string | null, fields: Parameters<typeof auditRepo.updateAudit>[2]): void {
     if (!auditId) return
     const record = auditRepo.updateAudit(this.db, auditId, fields)
-    if (record) run.emitter.record({ type: 'command_audit', audit_id: auditId, ...record.payload })
+    if (record) run.emitter.emit({ type: 'command_audit', audit_id: auditId, ...record.payload })
   }
 }
 

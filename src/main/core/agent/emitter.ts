@@ -1,8 +1,10 @@
+import type { EventListener } from '../../../shared/api'
 import type { DuckEvent, EventDraft, PersistedDraft, StreamEvent } from '../../../shared/events'
 import type { Db } from '../store/database'
 import { now, stmt } from '../store/statements'
 
-export type StreamListener = (event: StreamEvent) => void
+/** Where a stream's events go (the transport's writer). */
+export type StreamListener = EventListener
 
 /**
  * One task's event bus: stamps ids and a per-task `seq` that only increases, appends every

@@ -54,7 +54,12 @@ export function toolCatalog(tools: Tool[]): string {
   return tools.map((t) => `- ${t.name}: ${t.description}\n  args: ${JSON.stringify(t.parameters)}`).join('\n')
 }
 
-/** Stable parts first (system prompt, tool catalog), so a local server's prompt cache is reused. */
+/**
+ * Stable parts first (system prompt, tool catalog), so a local server's prompt cache is reused.
+ * What varies per task — reference material, the request, the observations — is one user
+ * message at the end: retrieved text never speaks with the system's voice, and templates that
+ * insist on alternating roles get exactly that.
+ */
 export function plannerMessages(input: {
   tools: Tool[]
   history: ChatMessage[]
@@ -63,16 +68,11 @@ export function plannerMessages(input: {
   context: PromptContext
   observations: Observation[]
 }): ChatMessage[] {
-  const messages: ChatMessage[] = [
+  return alternate([
     { role: 'system', content: `${PLANNER_SYSTEM}\n\nTools:\n${toolCatalog(input.tools)}` },
-    ...boundHistory(input.history)
-  ]
-  for (const block of [...input.context.plannerReference, ...input.context.reference]) {
-    messages.push({ role: 'system', content: block })
-  }
-  messages.push({ role: 'user', content: `Workspace: ${input.workspace}\n\n${input.request}` })
-  if (input.observations.length > 0) messages.push(observationMessage(input.observations))
-  return messages
+    ...boundHistory(input.history),
+    ...requestMessages([...input.context.plannerReference, ...input.context.reference], input)
+  ])
 }
 
 export function thinkerMessages(input: {
@@ -82,11 +82,32 @@ export function thinkerMessages(input: {
   context: PromptContext
   observations: Observation[]
 }): ChatMessage[] {
-  const messages: ChatMessage[] = [{ role: 'system', content: THINKER_SYSTEM }, ...boundHistory(input.history)]
-  for (const block of input.context.reference) messages.push({ role: 'system', content: block })
+  return alternate([
+    { role: 'system', content: THINKER_SYSTEM },
+    ...boundHistory(input.history),
+    ...requestMessages(input.context.reference, input)
+  ])
+}
+
+function requestMessages(
+  reference: string[],
+  input: { workspace: string; request: string; observations: Observation[] }
+): ChatMessage[] {
+  const messages: ChatMessage[] = reference.map((block) => ({ role: 'user', content: block }))
   messages.push({ role: 'user', content: `Workspace: ${input.workspace}\n\n${input.request}` })
   if (input.observations.length > 0) messages.push(observationMessage(input.observations))
   return messages
+}
+
+/** Merges neighbours of the same role (a failed turn in the history, the request's parts). */
+export function alternate(messages: ChatMessage[]): ChatMessage[] {
+  const merged: ChatMessage[] = []
+  for (const message of messages) {
+    const last = merged[merged.length - 1]
+    if (last && last.role === message.role) last.content = `${last.content}\n\n${message.content}`
+    else merged.push({ ...message })
+  }
+  return merged
 }
 
 function observationMessage(observations: Observation[]): ChatMessage {

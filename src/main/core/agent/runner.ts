@@ -39,6 +39,8 @@ export interface RunnerDeps {
  */
 export class TaskRunner {
   private readonly live = new Map<string, AbortController>()
+  /** Every stream in flight, so shutdown can wait for their last writes. */
+  private readonly running = new Set<Promise<DoneEvent>>()
   private readonly actions: ActionRunner
 
   constructor(private readonly deps: RunnerDeps) {
@@ -60,11 +62,7 @@ export class TaskRunner {
     let conversationId = input.conversationId
     db.transaction(() => {
       if (conversationId) {
-        const existing = conversations.getConversationRow(db, conversationId)
-        if (!existing) throw new DuckApiError('not_found', `No conversation ${conversationId}.`)
-        if (existing.workspace !== input.workspace) {
-          throw new DuckApiError('conflict', 'This conversation belongs to another workspace; start a new chat there.')
-        }
+        this.checkStart(conversationId, input.workspace)
       } else {
         conversationId = `conv_${randomUUID()}`
         conversations.createConversation(db, conversationId, titleFor(input.message), input.workspace)
@@ -111,22 +109,9 @@ export class TaskRunner {
 
   /** After a decision on the paused call: run it (or skip it), the rest of its directive, then answer. */
   async continueAfterApproval(taskId: string, approvalId: string, listener: StreamListener): Promise<DoneEvent> {
-    const task = this.requireTask(taskId)
-    const approval = this.requireApproval(task, approvalId)
-    if (task.status !== 'waiting_for_approval') {
-      throw new DuckApiError('conflict', `Task ${taskId} is not waiting for an approval (it is ${task.status}).`)
-    }
-    if (approval.status === 'pending') {
-      throw new DuckApiError('conflict', 'That approval is still pending: allow or deny it first.')
-    }
-    if (!['allowed_once', 'allowed_always', 'denied'].includes(approval.status)) {
-      throw new DuckApiError('conflict', `That approval was already used (${approval.status}).`)
-    }
+    const approval = this.checkContinue(taskId, approvalId)
     return this.drive(taskId, listener, async (run) => {
-      const paused = run.state.paused
-      if (!paused || paused.approvalId !== approvalId) {
-        throw new DuckApiError('conflict', 'That approval does not belong to the paused call of this task.')
-      }
+      const paused = run.state.paused as NonNullable<TaskState['paused']>
       const decision: AuditDecision = approval.status === 'denied' ? 'denied' : (approval.status as AuditDecision)
       if (approval.status === 'denied') {
         this.actions.updateAudit(run, approval.auditId, { approved: false, decision: 'denied' })
@@ -171,16 +156,9 @@ export class TaskRunner {
     password: string,
     listener: StreamListener
   ): Promise<DoneEvent> {
-    const task = this.requireTask(taskId)
-    const approval = this.requireApproval(task, approvalId)
-    if (task.status !== 'waiting_for_password' || approval.status !== 'password_pending') {
-      throw new DuckApiError('conflict', `Task ${taskId} is not waiting for a password for that approval.`)
-    }
+    const approval = this.checkPassword(taskId, approvalId)
     return this.drive(taskId, listener, async (run) => {
-      const paused = run.state.paused
-      if (!paused || paused.approvalId !== approvalId) {
-        throw new DuckApiError('conflict', 'That approval does not belong to the paused call of this task.')
-      }
+      const paused = run.state.paused as NonNullable<TaskState['paused']>
       const tool = this.deps.tools.get(paused.action.tool)
       if (!tool) throw new Error(`tool ${paused.action.tool} vanished`)
       const result = await this.actions.execute(
@@ -216,6 +194,49 @@ export class TaskRunner {
       await this.actions.runQueue(run)
       await streamAnswer(run, await this.deps.model(), this.deps.db)
     })
+  }
+
+  /** Throws the API error a new task in that conversation would get. */
+  checkStart(conversationId: string, workspace: string): void {
+    const existing = conversations.getConversationRow(this.deps.db, conversationId)
+    if (!existing) throw new DuckApiError('not_found', `No conversation ${conversationId}.`)
+    if (existing.workspace !== workspace) {
+      throw new DuckApiError('conflict', 'This conversation belongs to another workspace; start a new chat there.')
+    }
+  }
+
+  /** The decided approval `continue` would act on, or the API error it would get. */
+  checkContinue(taskId: string, approvalId: string): ApprovalRecord {
+    const { task, approval } = this.pausedCall(taskId, approvalId)
+    if (task.status !== 'waiting_for_approval') {
+      throw new DuckApiError('conflict', `Task ${taskId} is not waiting for an approval (it is ${task.status}).`)
+    }
+    if (approval.status === 'pending') {
+      throw new DuckApiError('conflict', 'That approval is still pending: allow or deny it first.')
+    }
+    if (!['allowed_once', 'allowed_always', 'denied'].includes(approval.status)) {
+      throw new DuckApiError('conflict', `That approval was already used (${approval.status}).`)
+    }
+    return approval
+  }
+
+  /** The approval a password would be for, or the API error submitting one would get. */
+  checkPassword(taskId: string, approvalId: string): ApprovalRecord {
+    const { task, approval } = this.pausedCall(taskId, approvalId)
+    if (task.status !== 'waiting_for_password' || approval.status !== 'password_pending') {
+      throw new DuckApiError('conflict', `Task ${taskId} is not waiting for a password for that approval.`)
+    }
+    return approval
+  }
+
+  private pausedCall(taskId: string, approvalId: string): { task: StoredTask; approval: ApprovalRecord } {
+    const task = this.requireTask(taskId)
+    const approval = this.requireApproval(task, approvalId)
+    if (this.live.has(taskId)) throw new DuckApiError('conflict', `Task ${taskId} is already running.`)
+    if (task.state.paused?.approvalId !== approvalId) {
+      throw new DuckApiError('conflict', 'That approval does not belong to the paused call of this task.')
+    }
+    return { task, approval }
   }
 
   /** Stops a task: its model request and child processes, or its wait for a person. */
@@ -259,8 +280,16 @@ export class TaskRunner {
   }
 
   /** Aborts every running task (shutdown). */
-  abortAll(): void {
+  /** Aborts every running stream and waits (at most `waitMs`) until each has sent its done. */
+  async abortAll(waitMs = 5000): Promise<void> {
     for (const controller of this.live.values()) controller.abort()
+    if (this.running.size === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))
+    ])
+    clearTimeout(timer)
   }
 
   // ---------------------------------------------------------------------------------------
@@ -279,7 +308,19 @@ export class TaskRunner {
   }
 
   /** One stream of a task: sets it running, runs `body`, and always ends with one `done`. */
-  private async drive(taskId: string, listener: StreamListener, body: (run: Run) => Promise<void>): Promise<DoneEvent> {
+  private drive(taskId: string, listener: StreamListener, body: (run: Run) => Promise<void>): Promise<DoneEvent> {
+    const stream = this.driveStream(taskId, listener, body)
+    this.running.add(stream)
+    const forget = (): void => void this.running.delete(stream)
+    stream.then(forget, forget)
+    return stream
+  }
+
+  private async driveStream(
+    taskId: string,
+    listener: StreamListener,
+    body: (run: Run) => Promise<void>
+  ): Promise<DoneEvent> {
     if (this.live.has(taskId)) throw new DuckApiError('conflict', `Task ${taskId} is already running.`)
     const controller = new AbortController()
     this.live.set(taskId, controller)
@@ -308,10 +349,11 @@ export class TaskRunner {
       stats = run.stats ?? null
       status = 'completed'
     } catch (error) {
-      if (error instanceof Paused) {
-        status = error.status
-      } else if (controller.signal.aborted) {
+      if (controller.signal.aborted) {
+        // A cancel wins over a pause that raced it; its open approval is closed below.
         status = 'cancelled'
+      } else if (error instanceof Paused) {
+        status = error.status
       } else if (error instanceof DuckApiError && error.code === 'conflict') {
         this.live.delete(taskId)
         tasks.updateTask(db, taskId, task.status, task.state)
@@ -333,11 +375,10 @@ export class TaskRunner {
     const done = db.transaction(() => {
       tasks.updateTask(db, taskId, status, run.state)
       if (status === 'cancelled' || status === 'failed') approvalsRepo.closeOpenApprovals(db, taskId)
-      const messageStatus = status === 'waiting_for_approval' || status === 'waiting_for_password' ? status : status
       conversations.updateMessage(db, run.state.assistantMessageId, {
         content: run.content,
         reasoning: run.reasoning,
-        status: messageStatus
+        status
       })
       conversations.touchConversation(db, task.conversationId)
       const event = emitter.emit({

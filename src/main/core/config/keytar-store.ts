@@ -47,7 +47,9 @@ function firstLine(error: unknown): string {
 export async function loadKeytar(): Promise<KeytarLike | Unavailable> {
   try {
     const mod = (await import('keytar')) as Partial<KeytarLike> & { default?: Partial<KeytarLike> }
-    const api = typeof mod.getPassword === 'function' ? mod : mod.default
+    // keytar is CommonJS: Node's ESM loader puts the whole API on `default` and only some
+    // functions on the namespace, while bundlers may hoist them all.
+    const api = typeof mod.default?.findCredentials === 'function' ? mod.default : mod
     if (!api || typeof api.getPassword !== 'function' || typeof api.findCredentials !== 'function') {
       return { unavailable: 'keytar did not load as expected' }
     }

@@ -107,8 +107,16 @@ export function recordPasswordAttempt(db: Db, id: string): number {
   return row.password_attempts
 }
 
-/** Closes every open approval of a task (cancelled or failed). */
+/**
+ * Closes every open approval of a task (cancelled or failed). A command still waiting for a
+ * decision did not run and no one allowed it: its audit row says denied, not pending forever.
+ */
 export function closeOpenApprovals(db: Db, taskId: string): void {
+  stmt(
+    db,
+    `UPDATE command_audit SET decision = 'denied', approved = 0, updated_at = ?
+     WHERE id IN (SELECT audit_id FROM approvals WHERE task_id = ? AND status = 'pending' AND audit_id IS NOT NULL)`
+  ).run(now(), taskId)
   stmt(
     db,
     `UPDATE approvals SET status = 'closed', decided_at = COALESCE(decided_at, ?)

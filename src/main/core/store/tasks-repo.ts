@@ -109,25 +109,6 @@ export function listTaskIdsWithStatus(db: Db, status: TaskStatus): string[] {
   return (stmt(db, 'SELECT id FROM tasks WHERE status = ?').all(status) as { id: string }[]).map((r) => r.id)
 }
 
-/** Reserves the next sequence number of a task (monotonic across streams and restarts). */
-export function nextSeq(db: Db, taskId: string): number {
-  const row = stmt(db, 'UPDATE tasks SET next_seq = next_seq + 1 WHERE id = ? RETURNING next_seq - 1 AS seq').get(
-    taskId
-  ) as { seq: number } | undefined
-  if (!row) throw new Error(`unknown task ${taskId}`)
-  return row.seq
-}
-
-export function appendEvent(db: Db, taskId: string, seq: number, type: DuckEventType, payload: object): void {
-  stmt(db, 'INSERT INTO task_events (task_id, seq, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?)').run(
-    taskId,
-    seq,
-    type,
-    JSON.stringify(payload),
-    now()
-  )
-}
-
 export function listEvents(db: Db, taskId: string): TaskEventRecord[] {
   const rows = stmt(
     db,

@@ -5,9 +5,10 @@
  *
  * Approval and policy are decided elsewhere; this module only executes.
  */
+import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { StringDecoder } from 'node:string_decoder'
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { execa } from 'execa'
 import { BoundedBuffer } from './bounded'
 
@@ -20,7 +21,10 @@ export interface RunOptions {
   timeoutMs?: number
   /** Bound on the returned output (head and tail kept). Default 64 000. */
   maxOutputChars?: number
-  /** Extra environment variables, added to (and overriding) the current environment. */
+  /**
+   * Extra environment variables, added to (and overriding) the child's environment. That
+   * environment is Duck's own minus its secrets and internals (see `childEnv`).
+   */
   env?: Record<string, string>
   /** Delay between SIGTERM and SIGKILL when killing the tree. Default 2 000 ms. */
   killGraceMs?: number
@@ -57,11 +61,71 @@ const DRAIN_AFTER_EXIT_MS = 1_000
 /** Placeholder written where a secret appeared in output. */
 const REDACTED = '[redacted]'
 
+/**
+ * Variables of Duck's own environment that child processes never see: Duck's configuration
+ * and secrets (`DUCK_*`: the model API key, the API token, …) and Electron's switches, which
+ * would change how an Electron program started from a command behaves (ELECTRON_RUN_AS_NODE
+ * turns it into plain Node).
+ */
+const PRIVATE_ENV_PREFIX = 'DUCK_'
+const PRIVATE_ENV_NAMES = new Set([
+  'ELECTRON_RUN_AS_NODE',
+  'ELECTRON_NO_ATTACH_CONSOLE',
+  'ELECTRON_NO_ASAR',
+  'ELECTRON_ENABLE_LOGGING',
+  'ELECTRON_ENABLE_STACK_DUMPING',
+  'ELECTRON_LOG_FILE',
+  'ELECTRON_DEBUG_NOTIFICATIONS',
+  'ELECTRON_RENDERER_URL'
+])
+
+function isPrivateEnvName(name: string): boolean {
+  // Upper-cased: names are case-insensitive on Windows.
+  const upper = name.toUpperCase()
+  return upper.startsWith(PRIVATE_ENV_PREFIX) || PRIVATE_ENV_NAMES.has(upper)
+}
+
+/**
+ * The complete environment for a child process: Duck's own without its private variables,
+ * with `extra` (the caller's explicit choice) on top.
+ */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !isPrivateEnvName(name)) env[name] = value
+  }
+  return { ...env, ...extra }
+}
+
+type StreamName = 'stdout' | 'stderr'
+
+/** What a caller may do with a running child (see `SpawnHooks.start`). */
+interface ChildControl {
+  /** The child's stdin (a pipe; errors on it are already handled). */
+  stdin: Writable | null
+  /** Kills the whole process tree (SIGTERM, then SIGKILL after the grace). */
+  kill: () => void
+}
+
+/** Lets a caller talk to a child while it runs and filter its output before it is collected. */
+interface SpawnHooks {
+  /** Called once, right after the child was started. */
+  start(control: ChildControl): void
+  /** Decoded text as it arrives; returns the text to collect. */
+  data(stream: StreamName, text: string): string
+  /** `stream` ended; returns any text still held back. */
+  end(stream: StreamName): string
+  /** The program exited (its pipes may still be open). */
+  exit(): void
+  /** The call is finishing; release timers. */
+  close(): void
+}
+
 interface SpawnExtras {
-  /** Written to stdin, which is then closed. Never passed to execa (so never echoed in errors). */
-  stdinText?: string
   /** Removed from the output, even when split across chunks. */
   secret?: string
+  /** When given, stdin is a pipe handed to `hooks.start`. */
+  hooks?: SpawnHooks
 }
 
 /** Replaces every occurrence of `secret` in a stream of chunks, also across chunk borders. */
@@ -169,15 +233,16 @@ async function spawnBounded(
     else buffer.append(text)
   }
 
-  const useStdin = extras.stdinText !== undefined
+  const hooks = extras.hooks
   let subprocess: ReturnType<typeof execa>
   try {
     subprocess = execa(file, args, {
       cwd: opts.cwd,
-      env: opts.env,
-      extendEnv: true,
+      // Complete and explicit: Duck's secrets are not inherited.
+      env: childEnv(opts.env),
+      extendEnv: false,
       shell: false,
-      stdin: useStdin ? 'pipe' : 'ignore',
+      stdin: hooks ? 'pipe' : 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
       buffer: false,
@@ -222,31 +287,36 @@ async function spawnBounded(
     }, timeoutMs)
   }
 
-  const attach = (stream: Readable | null | undefined): void => {
+  const attach = (stream: Readable | null | undefined, name: StreamName): void => {
     if (!stream) return
     const decoder = new StringDecoder('utf8')
+    const filter = (text: string): string => (hooks && text ? hooks.data(name, text) : text)
     stream.on('data', (chunk: Buffer | string) => {
-      collect(typeof chunk === 'string' ? chunk : decoder.write(chunk))
+      collect(filter(typeof chunk === 'string' ? chunk : decoder.write(chunk)))
     })
-    stream.on('end', () => collect(decoder.end()))
+    stream.on('end', () => {
+      collect(filter(decoder.end()))
+      if (hooks) collect(hooks.end(name))
+    })
     stream.on('error', () => {
       // reported through the subprocess result
     })
   }
-  attach(subprocess.stdout)
-  attach(subprocess.stderr)
+  attach(subprocess.stdout, 'stdout')
+  attach(subprocess.stderr, 'stderr')
 
   // When the program exits but its pipes stay open (background children), finish anyway.
   subprocess.once('exit', () => {
     drainTimer = setTimeout(killTree, DRAIN_AFTER_EXIT_MS)
+    hooks?.exit()
   })
 
-  if (useStdin && subprocess.stdin) {
-    const stdin = subprocess.stdin
-    stdin.on('error', () => {
+  if (hooks) {
+    const stdin = subprocess.stdin ?? null
+    stdin?.on('error', () => {
       // EPIPE when the program exits without reading; nothing to report
     })
-    stdin.end(extras.stdinText)
+    hooks.start({ stdin, kill: killTree })
   }
 
   let exitCode: number | null = null
@@ -259,6 +329,7 @@ async function spawnBounded(
     // reject: false means this should not happen; keep the message generic and secret-free.
     startError = describeStartError(file, isErrnoException(e) ? e.code : undefined)
   } finally {
+    hooks?.close()
     opts.signal.removeEventListener('abort', onAbort)
     clearTimeout(timeoutTimer)
     clearTimeout(drainTimer)
@@ -303,19 +374,165 @@ export async function runShellCommand(command: string, opts: RunOptions): Promis
   return spawnBounded('/bin/sh', ['-c', command], opts)
 }
 
-const REJECTED_PATTERNS = [
-  /sorry, try again/i,
-  /incorrect password/i,
-  /a password is required/i,
-  /no password was provided/i,
-  /authentication failure/i
+/**
+ * How long sudo may take to show its prompt. A command that starts without one (a NOPASSWD
+ * rule) gets its stdin closed after this, with nothing written.
+ */
+const SUDO_PROMPT_WAIT_MS = 1_500
+/** How much of sudo's stderr after the password is kept to look for its refusal. */
+const SUDO_STDERR_KEPT = 4_096
+
+/** sudo's own words for a refused password, each a whole line of its stderr. */
+const REJECTED_LINES = [
+  /^sorry, try again\.?$/i,
+  /^sudo: .*(incorrect password|no password|a password is required|authentication failure)/i
 ]
 
+/** The longest end of `text` that is a proper beginning of `marker` (it may be completed later). */
+function partialMarkerLength(text: string, marker: string): number {
+  for (let n = Math.min(text.length, marker.length - 1); n > 0; n--) {
+    if (text.endsWith(marker.slice(0, n))) return n
+  }
+  return 0
+}
+
+/** Removes every `marker` from a stream of chunks, also when split across chunk borders. */
+class MarkerFilter {
+  private carry = ''
+
+  constructor(private readonly marker: string) {}
+
+  /** The text to pass on, and whether it ended with a marker (nothing after it, not even part of one). */
+  write(chunk: string): { text: string; found: boolean; endsWithMarker: boolean } {
+    let rest = this.carry + chunk
+    let text = ''
+    let found = false
+    for (let i = rest.indexOf(this.marker); i !== -1; i = rest.indexOf(this.marker)) {
+      text += rest.slice(0, i)
+      rest = rest.slice(i + this.marker.length)
+      found = true
+    }
+    const hold = partialMarkerLength(rest, this.marker)
+    this.carry = rest.slice(rest.length - hold)
+    text += rest.slice(0, rest.length - hold)
+    return { text, found, endsWithMarker: found && rest === '' }
+  }
+
+  end(): string {
+    const rest = this.carry
+    this.carry = ''
+    return rest
+  }
+}
+
 /**
- * Runs `sudo -k -S -p '' -- <argv...>` without a shell, writing the password and a newline
- * to stdin and then closing it. The password never appears in the result (it is scrubbed
- * from the output defensively) and is never passed to execa as an option, so it cannot end
- * up in an error message. Afterwards `sudo -k` is run (best effort) so no ticket is left.
+ * The conversation with `sudo -S -p <marker>`: the password is written only when sudo shows
+ * its prompt (the random marker, on stderr, as the last thing written before it waits), and
+ * only once. If the command starts without a prompt (stdout arrives, the prompt does not come
+ * in time, or the program exits) stdin is closed with nothing written, so the command can
+ * never read the password. A second prompt means sudo refused the password: the process tree
+ * is killed before it can run anything. The marker is removed from the output.
+ */
+class SudoConversation implements SpawnHooks {
+  readonly marker = `[duck-sudo:${randomBytes(16).toString('hex')}]`
+  /** waiting: for the prompt; sent: password written; closed: stdin closed with nothing written. */
+  private state: 'waiting' | 'sent' | 'closed' = 'waiting'
+  private rejected = false
+  /** Whether stdout had text after the password was written (sudo itself never writes there). */
+  private stdoutAfterPassword = false
+  /** stderr since the password was written, bounded: where sudo says why it refused. */
+  private stderrAfterPassword = ''
+  private readonly filters: Record<StreamName, MarkerFilter>
+  private control: ChildControl | null = null
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(private password: string) {
+    this.filters = { stdout: new MarkerFilter(this.marker), stderr: new MarkerFilter(this.marker) }
+  }
+
+  start(control: ChildControl): void {
+    this.control = control
+    this.timer = setTimeout(() => this.closeUnused(), SUDO_PROMPT_WAIT_MS)
+  }
+
+  data(stream: StreamName, chunk: string): string {
+    const { text, found, endsWithMarker } = this.filters[stream].write(chunk)
+    if (stream === 'stdout') {
+      if (this.state === 'waiting') this.closeUnused()
+      else if (this.state === 'sent' && text) this.stdoutAfterPassword = true
+      return text
+    }
+    this.noteStderr(text)
+    // The first prompt: sudo waits right after it, so nothing follows the marker until it gets
+    // an answer. A second one may be followed at once by sudo's reaction to the closed stdin.
+    if (this.state === 'waiting' ? endsWithMarker : found) this.onPrompt()
+    return text
+  }
+
+  end(stream: StreamName): string {
+    const rest = this.filters[stream].end()
+    if (stream === 'stderr') this.noteStderr(rest)
+    return rest
+  }
+
+  exit(): void {
+    this.closeUnused()
+  }
+
+  close(): void {
+    clearTimeout(this.timer)
+    this.password = ''
+  }
+
+  /** Refused: sudo asked again, or (exit 1, the command printed nothing) sudo said so itself. */
+  passwordRejected(exitCode: number | null): boolean {
+    if (this.state !== 'sent') return false
+    if (this.rejected) return true
+    if (exitCode !== 1 || this.stdoutAfterPassword) return false
+    return this.stderrAfterPassword
+      .split(/\r?\n/)
+      .some((line) => REJECTED_LINES.some((pattern) => pattern.test(line.trim())))
+  }
+
+  private noteStderr(text: string): void {
+    if (this.state === 'sent' && this.stderrAfterPassword.length < SUDO_STDERR_KEPT) {
+      this.stderrAfterPassword = (this.stderrAfterPassword + text).slice(0, SUDO_STDERR_KEPT)
+    }
+  }
+
+  private onPrompt(): void {
+    if (this.state === 'waiting') {
+      clearTimeout(this.timer)
+      this.state = 'sent'
+      const stdin = this.control?.stdin
+      if (stdin && stdin.writable) stdin.end(`${this.password}\n`)
+      this.password = ''
+    } else if (this.state === 'sent' && !this.rejected) {
+      // Asked again: the password was refused. Never answer twice; stop sudo here.
+      this.rejected = true
+      this.control?.kill()
+    }
+    // closed: sudo asked after we stopped waiting; it reads end-of-file and fails by itself.
+  }
+
+  private closeUnused(): void {
+    if (this.state !== 'waiting') return
+    clearTimeout(this.timer)
+    this.state = 'closed'
+    this.password = ''
+    const stdin = this.control?.stdin
+    if (stdin && !stdin.destroyed) stdin.end()
+  }
+}
+
+/**
+ * Runs `sudo -k -S -p <marker> -- <argv...>` without a shell. The password is written to
+ * stdin (then closed) only when sudo prompts with the per-call marker, and at most once: a
+ * command that runs without a prompt (NOPASSWD) never sees it, and a second prompt is taken
+ * as a refused password (the process is killed, so the command never runs). The password
+ * never appears in the result (it is also scrubbed from the output defensively) and is never
+ * passed to execa as an option, so it cannot end up in an error message. Afterwards
+ * `sudo -k` is run (best effort) so no ticket is left.
  */
 export async function runSudo(argv: string[], password: string, opts: SudoOptions): Promise<SudoResult> {
   const sudo = opts.sudoPath ?? 'sudo'
@@ -329,18 +546,22 @@ export async function runSudo(argv: string[], password: string, opts: SudoOption
       passwordRejected: false
     }
   }
+  const conversation = new SudoConversation(password)
   let res: ProcessResult
   try {
-    res = await spawnBounded(sudo, ['-k', '-S', '-p', '', '--', ...argv], opts, {
-      stdinText: `${password}\n`,
-      secret: password
+    res = await spawnBounded(sudo, ['-k', '-S', '-p', conversation.marker, '--', ...argv], opts, {
+      secret: password,
+      hooks: conversation
     })
   } finally {
     await forgetSudoTicket(sudo, opts.cwd)
   }
-  const passwordRejected =
-    res.exitCode === 1 && !res.timedOut && !res.cancelled && REJECTED_PATTERNS.some((p) => p.test(res.output))
-  return { ...res, passwordRejected }
+  if (res.timedOut || res.cancelled) return { ...res, passwordRejected: false }
+  if (conversation.passwordRejected(res.exitCode)) {
+    // Killed at the second prompt: report it the way sudo does, with exit status 1.
+    return { ...res, exitCode: res.exitCode ?? 1, passwordRejected: true }
+  }
+  return { ...res, passwordRejected: false }
 }
 
 /** Best-effort `sudo -k`; never throws. */
@@ -348,6 +569,8 @@ async function forgetSudoTicket(sudo: string, cwd: string): Promise<void> {
   try {
     await execa(sudo, ['-k'], {
       cwd,
+      env: childEnv(),
+      extendEnv: false,
       stdin: 'ignore',
       stdout: 'ignore',
       stderr: 'ignore',
