@@ -113,4 +113,17 @@ test('the dark theme follows the OS and keeps contrast', async ({ duckPage: page
   expect(background).toBe('rgb(27, 26, 24)')
   expect(await seriousViolations(page)).toEqual([])
   await snap('chat-dark')
+
+  // The danger button (white text) on its darker dark-mode red: 5.1:1.
+  await page
+    .getByRole('region', { name: 'Conversations' })
+    .getByRole('button', { name: 'Delete What does the note say?' })
+    .click()
+  const confirm = page.getByRole('dialog', { name: 'Delete this conversation?' })
+  const remove = confirm.getByRole('button', { name: 'Delete' })
+  await expect(remove).toHaveCSS('background-color', 'rgb(196, 64, 47)')
+  await expect(remove).toHaveCSS('color', 'rgb(255, 255, 255)')
+  expect(await seriousViolations(page)).toEqual([])
+  await snap('confirm-dark')
+  await confirm.getByRole('button', { name: 'Cancel' }).click()
 })

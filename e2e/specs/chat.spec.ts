@@ -82,10 +82,16 @@ test('Stop cancels a running answer; drafts stay with their conversation', async
   await composer.fill('Write a lot')
   await composer.press('Enter')
   await expect(page.locator('.markdown')).toContainText('word5')
+  // Send and Stop are one button: its label and action change, the element stays.
+  const button = await page.locator('.composer__button').elementHandle()
+  expect(await button?.getAttribute('aria-label')).toBe('Stop')
   await page.getByRole('button', { name: 'Stop' }).click()
   await expect(page.locator('.message--assistant')).toHaveAttribute('data-status', 'cancelled')
   await expect(page.locator('.message__note')).toHaveText('Stopped.')
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible()
+  expect(await button?.getAttribute('aria-label')).toBe('Send')
+  // Focus is in the message box, not on the page body.
+  await expect(composer).toBeFocused()
   const shown = (await page.locator('.markdown').textContent()) ?? ''
   expect(shown).not.toContain('word399')
   await snap('chat-stopped')

@@ -47,7 +47,7 @@ test.describe('with no model server configured', () => {
     }
   })
 
-  test('first run shows "Connect a model", says what it tried, and connects to an address', async ({
+  test('first run shows "Connect a model", says what it tried, saves nothing, and connects to an address', async ({
     duckPage: page,
     fakeModel,
     snap
@@ -63,9 +63,9 @@ test.describe('with no model server configured', () => {
       'Tried llama.cpp (127.0.0.1:8080), Ollama (127.0.0.1:11434), LM Studio (127.0.0.1:1234), vLLM (127.0.0.1:8000).'
     )
     await expect(screen.getByRole('button', { name: 'Look for a local server' })).toBeEnabled()
-    await snap('connect-model')
+    await snap('connect-model-none')
 
-    // The original setting is back after probing.
+    // Probing saved nothing: the setting is what it was.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Settings' }).click()
     await expect(page.getByLabel('OpenAI-compatible base URL')).toHaveValue('http://127.0.0.1:8080/v1')
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Chat' }).click()
@@ -74,5 +74,59 @@ test.describe('with no model server configured', () => {
     await screen.getByRole('button', { name: 'Connect' }).click()
     await expect(page.getByRole('heading', { name: 'What should Duck do?' })).toBeVisible()
     await expect(page.getByRole('status')).toContainText('model ready')
+  })
+
+  test('each local server is probed through Duck without saving it; "Use this" saves the one picked', async ({
+    host,
+    duckPage: page,
+    fakeModel,
+    snap
+  }) => {
+    test.skip(host === 'electron', 'It watches and steers the HTTP requests of the page (web host).')
+    fakeModel.setModels(['local-main'])
+    const saved: string[] = []
+    const probed: string[] = []
+    page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (request.method() === 'PUT' && url.pathname === '/v1/settings') saved.push(request.postData() ?? '')
+      if (request.method() === 'GET' && url.pathname === '/v1/models' && url.searchParams.has('base_url'))
+        probed.push(url.searchParams.get('base_url') ?? '')
+    })
+    // Stand-in for an LM Studio on this machine: its probe goes to the fake model server (the
+    // request still goes through Duck, which asks that server).
+    const lmStudio = 'http://127.0.0.1:1234/v1'
+    await page.route(/\/v1\/models\?/, async (route) => {
+      const url = new URL(route.request().url())
+      if (url.searchParams.get('base_url') !== lmStudio) return route.continue()
+      url.searchParams.set('base_url', fakeModel.url)
+      return route.continue({ url: url.toString() })
+    })
+
+    const screen = page.getByRole('region', { name: 'Connect a model' })
+    await screen.getByRole('button', { name: 'Look for a local server' }).click()
+    await expect(screen.locator('.probe')).toHaveCount(4)
+    await expect(screen.getByRole('button', { name: 'Look for a local server' })).toBeEnabled()
+    const found = screen.locator('.probe--ok')
+    await expect(found).toHaveCount(1)
+    await expect(found).toContainText('LM Studio')
+    await expect(found).toContainText('1 model')
+    await snap('connect-model')
+
+    // Each candidate was asked through Duck; none was saved.
+    expect(probed).toEqual([
+      'http://127.0.0.1:8080/v1',
+      'http://127.0.0.1:11434/v1',
+      'http://127.0.0.1:1234/v1',
+      'http://127.0.0.1:8000/v1'
+    ])
+    expect(saved).toEqual([])
+    await expect(screen).toContainText('It could not reach 127.0.0.1:8080.')
+
+    // "Use this" saves that one server, and only it.
+    await found.getByRole('button', { name: 'Use this' }).click()
+    await expect.poll(() => saved.length).toBe(1)
+    expect(JSON.parse(saved[0] as string)).toEqual({ model_base_url: lmStudio })
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Settings' }).click()
+    await expect(page.getByLabel('OpenAI-compatible base URL')).toHaveValue(lmStudio)
   })
 })

@@ -52,6 +52,8 @@ test('sudo: approval, a wrong password, the right one, the answer — and no tra
   await field.fill(CANARY_PASSWORD)
   await page.keyboard.press('Enter')
   await expect(sheet).toBeHidden()
+  // The sheet gives focus back to the composer.
+  await expect(page.getByRole('textbox', { name: 'Message Duck' })).toBeFocused()
   await expect(page.locator('.markdown')).toHaveText('The package lists are up to date.')
   const card = page.getByRole('article', { name: 'Tool shell_exec_safe' })
   await expect(card.locator('[data-risk]')).toHaveText('Privileged')

@@ -1,9 +1,11 @@
 import { DuckApiError, type DuckApi, type EventListener, type StreamOptions } from '../../../shared/api'
 import type { ApiErrorBody, ErrorCode } from '../../../shared/dto'
-import type { DoneEvent, StreamEvent } from '../../../shared/events'
+import type { DoneEvent } from '../../../shared/events'
 import { readSse } from './sse'
 
 type Query = Record<string, string | number | undefined>
+/** What a task stream delivers (every event of the task, each with its seq). */
+type WireEvent = Parameters<EventListener>[0]
 
 function withQuery(path: string, query?: Query): string {
   if (!query) return path
@@ -69,7 +71,7 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
     if (!response.ok || !response.body) throw await toError(response)
     let done: DoneEvent | undefined
     for await (const record of readSse(response.body)) {
-      const event = { ...(JSON.parse(record.data) as object), type: record.event } as StreamEvent
+      const event = { ...(JSON.parse(record.data) as object), type: record.event } as WireEvent
       onEvent(event)
       if (event.type === 'done') done = event
     }
@@ -111,7 +113,9 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
     settings: {
       get: () => request('GET', '/v1/settings'),
       update: (update) => request('PUT', '/v1/settings', update),
-      models: () => request('GET', '/v1/models')
+      // With a base URL: that server's models, nothing saved (probing for a local server).
+      models: (baseUrl?: string) =>
+        request('GET', '/v1/models', undefined, baseUrl === undefined ? undefined : { base_url: baseUrl })
     }
   }
 }

@@ -1,11 +1,13 @@
 import { ArrowUp, Square } from 'lucide-react'
 import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
+import { setComposerBox } from '../lib/composerFocus'
 
 const MAX_LINES = 8
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line, grows to about eight lines;
- * Stop replaces Send while a task runs.
+ * Stop replaces Send while a task runs: one button whose label and action change (never a new
+ * element that drops focus). A click on it leaves focus in the box, ready for the next message.
  */
 export function Composer({
   draft,
@@ -43,9 +45,21 @@ export function Composer({
     ref.current?.focus()
   }, [focusKey])
 
+  useEffect(() => {
+    setComposerBox(ref.current)
+    return () => setComposerBox(null)
+  }, [])
+
   const send = (): void => {
     if (disabled || running || draft.trim() === '') return
     onSend(draft)
+  }
+  const stopping = running && onStop !== null
+  const click = (): void => {
+    if (stopping) onStop?.()
+    else send()
+    // The button is disabled until the task starts or after it stopped: focus stays in the box.
+    ref.current?.focus()
   }
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
@@ -67,28 +81,20 @@ export function Composer({
           onChange={(e) => onDraft(e.target.value)}
           onKeyDown={onKeyDown}
         />
-        {running && onStop ? (
-          <button
-            type="button"
-            className="composer__button composer__button--stop"
-            onClick={onStop}
-            aria-label="Stop"
-            title="Stop"
-          >
+        <button
+          type="button"
+          className={stopping ? 'composer__button composer__button--stop' : 'composer__button'}
+          onClick={click}
+          disabled={!stopping && (disabled || running || draft.trim() === '')}
+          aria-label={stopping ? 'Stop' : 'Send'}
+          title={stopping ? 'Stop' : 'Send (Enter)'}
+        >
+          {stopping ? (
             <Square width={14} height={14} aria-hidden="true" fill="currentColor" />
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="composer__button"
-            onClick={send}
-            disabled={disabled || running || draft.trim() === ''}
-            aria-label="Send"
-            title="Send (Enter)"
-          >
+          ) : (
             <ArrowUp width={16} height={16} aria-hidden="true" />
-          </button>
-        )}
+          )}
+        </button>
       </div>
       <p className="composer__hint">
         <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line

@@ -2,7 +2,7 @@ import { memo, useEffect, useMemo, useState, type ComponentProps } from 'react'
 import ReactMarkdown, { type Components } from 'react-markdown'
 import rehypeHighlight from 'rehype-highlight'
 import remarkGfm from 'remark-gfm'
-import { splitBlocks } from '../lib/blocks'
+import { findDefinitions, splitBlocks, withDefinitions } from '../lib/blocks'
 import { CodeBlock } from './CodeBlock'
 
 /** Links leave the app: a new browsing context (the OS browser in Electron), no opener. */
@@ -72,14 +72,25 @@ function withinBudget(blocks: string[], from: number, end: number): number {
 }
 
 /**
- * An answer in markdown (GFM tables, highlighted code with copy buttons). Raw HTML from the
- * model is shown as text, never rendered. Finished blocks are parsed once and memoised; only
- * the last block re-renders while streaming. One render parses at most a budget of new
- * blocks, so a flood of text (or a long answer opened from history) never blocks a frame:
- * the rest is plain text for a frame or two.
+ * The blocks an answer renders as. Each carries the link and footnote definitions it refers
+ * to, wherever in the answer they are. A finished answer with footnotes is one block, so its
+ * footnotes are numbered once and listed at its end.
+ */
+export function answerBlocks(text: string, streaming: boolean): string[] {
+  const definitions = findDefinitions(text)
+  if (!streaming && definitions.some((d) => d.footnote)) return [text]
+  return splitBlocks(text).map((block) => withDefinitions(block, definitions))
+}
+
+/**
+ * An answer in markdown (GFM tables, footnotes, highlighted code with copy buttons). Raw HTML
+ * from the model is shown as text, never rendered. Finished blocks are parsed once and
+ * memoised; only the last block re-renders while streaming. One render parses at most a
+ * budget of new blocks, so a flood of text (or a long answer opened from history) never
+ * blocks a frame: the rest is plain text for a frame or two.
  */
 export const Markdown = memo(function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
-  const blocks = useMemo(() => splitBlocks(text), [text])
+  const blocks = useMemo(() => answerBlocks(text, streaming), [text, streaming])
   const finished = streaming ? blocks.length - 1 : blocks.length
   const [parsed, setParsed] = useState(0)
   const ready = withinBudget(blocks, Math.min(parsed, finished), finished)

@@ -28,13 +28,16 @@ export const AssistantMessage = memo(function AssistantMessage({ task, last }: {
   // While the thinking pane streams, its own header says "Thinking…".
   const stage = thinkingLive ? null : stageText(task)
   const stats = task.status === 'completed' ? statsLine(task.stats) : null
+  // What this window did about the task (it says why it stopped) comes before the bare status.
   const note = task.error
     ? undefined
-    : task.status === 'cancelled'
-      ? STATUS_NOTES.cancelled
-      : task.content === ''
-        ? STATUS_NOTES[task.status]
-        : undefined
+    : task.notice
+      ? task.notice
+      : task.status === 'cancelled'
+        ? STATUS_NOTES.cancelled
+        : task.content === ''
+          ? STATUS_NOTES[task.status]
+          : undefined
   return (
     <div className="message message--assistant" data-task-id={task.task_id} data-status={task.status}>
       {task.tools.length > 0 && (
@@ -53,7 +56,11 @@ export const AssistantMessage = memo(function AssistantMessage({ task, last }: {
         />
       )}
       {task.content !== '' && <Markdown text={task.content} streaming={task.live && task.status === 'running'} />}
-      {note && <p className="message__note">{note}</p>}
+      {note && (
+        <p className="message__note" role={task.notice ? 'status' : undefined}>
+          {note}
+        </p>
+      )}
       {task.error && (
         <ErrorNotice
           code={task.error.code}

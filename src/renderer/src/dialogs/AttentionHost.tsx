@@ -2,13 +2,18 @@ import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { nativePasswordSheet } from '../bridge'
 import { useDuck } from '../store'
-import { cancelPassword, decideApproval, submitPassword } from '../store/actions/approvals'
+import { focusComposer } from '../lib/composerFocus'
+import { decideApproval, submitPassword } from '../store/actions/approvals'
+import { cancelTask } from '../store/actions/chat'
 import { openConversation } from '../store/actions/conversations'
 import { selectAttention } from '../store/selectors'
 import { ApprovalDialog } from './ApprovalDialog'
 import { PasswordSheet } from './PasswordSheet'
 
-/** Shows the approval dialog or the password sheet for whatever needs the person, in context. */
+/**
+ * Shows the approval dialog or the password sheet for whatever needs the person, in context.
+ * When one closes, focus goes back to the composer.
+ */
 export function AttentionHost({ bringIntoView = true }: { bringIntoView?: boolean }) {
   const attention = useDuck(useShallow(selectAttention))
   const approvalError = useDuck((s) => s.approvalError)
@@ -33,6 +38,7 @@ export function AttentionHost({ bringIntoView = true }: { bringIntoView?: boolea
         approval={approval}
         error={approvalError}
         onDecide={(decision) => void decideApproval(approval, decision)}
+        returnFocus={focusComposer}
       />
     )
   }
@@ -45,7 +51,8 @@ export function AttentionHost({ bringIntoView = true }: { bringIntoView?: boolea
       request={request}
       busy={attention.busy}
       onSubmit={(password) => void submitPassword(request, password)}
-      onCancel={() => void cancelPassword(request)}
+      onCancel={() => void cancelTask(request.task_id)}
+      returnFocus={focusComposer}
     />
   )
 }

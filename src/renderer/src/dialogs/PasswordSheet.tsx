@@ -13,12 +13,15 @@ export function PasswordSheet({
   request,
   busy,
   onSubmit,
-  onCancel
+  onCancel,
+  returnFocus
 }: {
   request: PasswordRequestView
   busy: boolean
   onSubmit: (password: string) => void
   onCancel: () => void
+  /** Where focus goes once the sheet closes (the composer). */
+  returnFocus?: () => void
 }) {
   const inputRef = useRef<HTMLInputElement>(null)
 
@@ -46,6 +49,11 @@ export function PasswordSheet({
           onOpenAutoFocus={(event) => {
             event.preventDefault()
             inputRef.current?.focus()
+          }}
+          onCloseAutoFocus={(event) => {
+            if (!returnFocus) return
+            event.preventDefault()
+            returnFocus()
           }}
           onEscapeKeyDown={(event) => {
             event.preventDefault()

@@ -59,6 +59,6 @@ describe('format', () => {
           ['say "hi"', null]
         ]
       )
-    ).toBe('a,b\r\n"x,y","=cmd"\r\n"say ""hi""",\r\n')
+    ).toBe('a,b\r\n"x,y",\'=cmd\r\n"say ""hi""",\r\n')
   })
 })

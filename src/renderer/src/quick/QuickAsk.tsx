@@ -1,13 +1,15 @@
 import { ArrowUpRight } from 'lucide-react'
 import { useRef, useState, type FormEvent } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { Markdown } from '../chat/Markdown'
 import { StageLine, stageText } from '../chat/StageLine'
 import { ErrorNotice } from '../chat/ErrorNotice'
 import { PasswordSheet } from '../dialogs/PasswordSheet'
 import { desktop, nativePasswordSheet } from '../bridge'
 import { NEW_CHAT, useDuck } from '../store'
-import { cancelPassword, decideApproval, submitPassword } from '../store/actions/approvals'
-import { sendMessage } from '../store/actions/chat'
+import { decideApproval, submitPassword } from '../store/actions/approvals'
+import { cancelTask, sendMessage } from '../store/actions/chat'
+import { attentionOf } from '../store/selectors'
 import { Spinner } from '../ui/Spinner'
 import { InlineApproval } from './InlineApproval'
 
@@ -29,7 +31,8 @@ export function QuickAsk() {
   })
   const task = useDuck((s) => (taskId ? s.tasks[taskId] : undefined))
   const pending = useDuck((s) => s.sending[NEW_CHAT])
-  const deciding = useDuck((s) => s.deciding)
+  // What this answer's task needs from the person: the same rule as the main window's dialogs.
+  const attention = useDuck(useShallow((s) => (task ? attentionOf(task, s) : null)))
   const approvalError = useDuck((s) => s.approvalError)
   const workspace = useDuck((s) => s.workspace)
   const connected = useDuck((s) => s.connection.status === 'connected')
@@ -44,8 +47,8 @@ export function QuickAsk() {
   }
   const stage = task ? stageText(task) : pending && !pending.error ? 'Starting…' : null
   const running = Boolean(task && (task.live || task.status === 'running')) || Boolean(pending && !pending.error)
-  const approval = task?.approval && !deciding[task.approval.approval_id] ? task.approval : null
-  const password = task?.password ?? null
+  const approval = attention?.kind === 'approval' ? attention.approval : null
+  const password = attention?.kind === 'password' ? attention : null
 
   return (
     <main className="quick" aria-label="Quick ask">
@@ -64,6 +67,11 @@ export function QuickAsk() {
         <section className="quick__answer" aria-label="Answer" aria-busy={running}>
           {pending?.error && <ErrorNotice code="send_failed" message={pending.error} />}
           {task?.error && <ErrorNotice code={task.error.code} message={task.error.message} />}
+          {task?.notice && (
+            <p className="small" role="status">
+              {task.notice}
+            </p>
+          )}
           {task && task.tools.length > 0 && (
             <ul className="quick__tools" aria-label="Tools used">
               {task.tools.map((t) => (
@@ -101,17 +109,16 @@ export function QuickAsk() {
           )}
         </section>
       )}
-      {password &&
-        !nativePasswordSheet() &&
-        (task?.status === 'waiting_for_password' || deciding[password.approval_id]) && (
-          <PasswordSheet
-            key={password.approval_id}
-            request={password}
-            busy={deciding[password.approval_id] === true}
-            onSubmit={(pw) => void submitPassword(password, pw)}
-            onCancel={() => void cancelPassword(password)}
-          />
-        )}
+      {password && !nativePasswordSheet() && (
+        <PasswordSheet
+          key={password.password.approval_id}
+          request={password.password}
+          busy={password.busy}
+          onSubmit={(pw) => void submitPassword(password.password, pw)}
+          onCancel={() => void cancelTask(password.password.task_id)}
+          returnFocus={() => inputRef.current?.focus()}
+        />
+      )}
     </main>
   )
 }

@@ -49,6 +49,7 @@ const createChatSlice: Slice<ChatSlice> = () => ({
   drafts: {},
   sending: {},
   deciding: {},
+  settled: {},
   approvalError: null
 })
 

@@ -2,15 +2,12 @@
  * Stream events are buffered outside React state and applied in one store update per
  * animation frame (or after 100 ms when frames are throttled, e.g. in a background tab).
  */
-import type { StreamEvent } from '../../../shared/events'
-import { applyEvent, blankTask } from './reduce'
+import type { DuckEvent } from '../../../shared/events'
+import { applyEvent, blankTask, type LiveEntry } from './reduce'
 import { useDuck } from '.'
 import type { DuckState, TaskView, ThreadView } from './types'
 
-interface Entry {
-  event: StreamEvent
-  at: number
-}
+type Entry = LiveEntry
 
 /** The request text and send key of a task this window started, known at its first event. */
 export interface TaskOrigin {
@@ -21,6 +18,8 @@ export interface TaskOrigin {
 
 const queue: Entry[] = []
 const origins = new Map<string, TaskOrigin>()
+/** The live events applied to a task since it had a gap, to replay over its history once re-read. */
+const sinceGap = new Map<string, Entry[]>()
 let frame = 0
 let timer = 0
 const listeners = new Set<(tasks: string[]) => void>()
@@ -29,7 +28,17 @@ export function registerOrigin(taskId: string, origin: TaskOrigin): void {
   origins.set(taskId, origin)
 }
 
-export function pushEvent(event: StreamEvent): void {
+/** The live events a task with a gap received since the gap (in the order they applied). */
+export function liveSinceGap(taskId: string): Entry[] {
+  return sinceGap.get(taskId) ?? []
+}
+
+/** Its stream ended (and the task is re-read): the events kept for the replay are not needed. */
+export function forgetLive(taskId: string): void {
+  sinceGap.delete(taskId)
+}
+
+export function pushEvent(event: DuckEvent): void {
   queue.push({ event, at: performance.now() })
   if (frame === 0 && timer === 0) {
     frame = requestAnimationFrame(flushEvents)
@@ -77,7 +86,14 @@ function applyBatch(state: DuckState, batch: Entry[], changed: Set<string>): Par
       }
       drafts.set(event.task_id, draft)
     }
-    if (applyEvent(draft, event, at)) changed.add(event.task_id)
+    if (applyEvent(draft, event, at)) {
+      changed.add(event.task_id)
+      if (draft.gap && draft.live) {
+        const kept = sinceGap.get(event.task_id)
+        if (kept) kept.push({ event, at })
+        else sinceGap.set(event.task_id, [{ event, at }])
+      }
+    }
   }
   const tasks = { ...state.tasks }
   for (const [id, draft] of drafts) tasks[id] = draft

@@ -1,9 +1,10 @@
 /**
  * Pure event reducer: applies a task's stream events (live or re-read from its log) to its
- * view. Events at or below the last seq seen are ignored; a skipped seq marks a gap.
+ * view. Events at or below the last seq seen are ignored; a skipped seq marks a gap. Every
+ * event consumes its seq, including those the window does not show (command_audit).
  */
 import type { MessageRecord, TaskEventRecord } from '../../../shared/dto'
-import type { StreamEvent } from '../../../shared/events'
+import type { DuckEvent, StreamEvent } from '../../../shared/events'
 import type { TaskView, ToolCallView } from './types'
 
 export function blankTask(task_id: string, conversation_id: string, request = ''): TaskView {
@@ -20,6 +21,7 @@ export function blankTask(task_id: string, conversation_id: string, request = ''
     approval: null,
     password: null,
     error: null,
+    notice: null,
     stats: null,
     last_seq: 0,
     gap: false,
@@ -29,10 +31,13 @@ export function blankTask(task_id: string, conversation_id: string, request = ''
   }
 }
 
-/** Applies one event to a draft (a shallow copy the caller owns); returns whether it applied. */
-export function applyEvent(draft: TaskView, event: StreamEvent, at: number): boolean {
+/**
+ * Applies one event to a draft (a shallow copy the caller owns); returns whether it applied.
+ * A task first seen past seq 1 (a stream attached mid-way, e.g. after a reload) has a gap too.
+ */
+export function applyEvent(draft: TaskView, event: DuckEvent, at: number): boolean {
   if (event.seq <= draft.last_seq) return false
-  if (draft.last_seq > 0 && event.seq > draft.last_seq + 1) draft.gap = true
+  if (event.seq > draft.last_seq + 1) draft.gap = true
   draft.last_seq = event.seq
   switch (event.type) {
     case 'runtime_status':
@@ -178,6 +183,8 @@ export function taskFromHistory(
     const event = fromRecord(record)
     if (event) applyEvent(draft, event, 0)
   }
+  // Log-only events (command_audit, post-task) still took their seq: live events at or below it are old.
+  draft.last_seq = Math.max(draft.last_seq, sorted[sorted.length - 1]?.seq ?? 0)
   draft.gap = false
   draft.think_started = null
   draft.think_ended = null
@@ -192,5 +199,43 @@ export function taskFromHistory(
     draft.stage = null
     draft.stage_tool = null
   }
+  return draft
+}
+
+/** A live event as the pump applied it: the event and performance.now() when it arrived. */
+export interface LiveEntry {
+  event: DuckEvent
+  at: number
+}
+
+/**
+ * A task with a gap whose stream is still attached, rebuilt from its history (`rebuilt`) and
+ * then brought up to date with the live events received since the gap (`live`, in order).
+ * Persisted events apply only past the history's last seq; deltas always do, because the log
+ * never holds them and the answer saved in history is the one of the previous stream. The gap
+ * stays marked: text streamed before the window attached is only known once the task is re-read
+ * after its done.
+ */
+export function resumeLive(rebuilt: TaskView, live: LiveEntry[]): TaskView {
+  const draft: TaskView = { ...rebuilt, live: true, gap: true }
+  // An ended task gets no new stream: history that ended it is complete, whatever is in flight.
+  const ended = rebuilt.status === 'completed' || rebuilt.status === 'failed' || rebuilt.status === 'cancelled'
+  if (live.length === 0 || ended) return draft
+  if (!live.some((entry) => entry.event.type === 'done')) {
+    // A stream is attached and has not ended: the task runs, past any earlier wait.
+    draft.status = 'running'
+    draft.approval = null
+    draft.password = null
+  }
+  let last = rebuilt.last_seq
+  for (const { event, at } of live) {
+    last = Math.max(last, event.seq)
+    const delta = event.type === 'content_delta' || event.type === 'reasoning_delta'
+    if (!delta && event.seq <= rebuilt.last_seq) continue
+    draft.last_seq = event.seq - 1
+    applyEvent(draft, event, at)
+  }
+  draft.last_seq = last
+  draft.gap = true
   return draft
 }

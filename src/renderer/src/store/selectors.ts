@@ -18,12 +18,16 @@ export function selectAttention(s: DuckState): Attention | null {
   return found
 }
 
-function attentionOf(task: TaskView, s: DuckState): Attention | null {
-  if (task.password && (task.status === 'waiting_for_password' || s.deciding[task.password.approval_id])) {
-    return { kind: 'password', password: task.password, busy: s.deciding[task.password.approval_id] === true }
+/** What one task needs from the person now (see selectAttention); approvals settled elsewhere need nothing. */
+export function attentionOf(task: TaskView, s: Pick<DuckState, 'deciding' | 'settled'>): Attention | null {
+  const password = task.password
+  if (password && !s.settled[password.approval_id]) {
+    const busy = s.deciding[password.approval_id] === true
+    if (task.status === 'waiting_for_password' || busy) return { kind: 'password', password, busy }
   }
-  if (task.approval && task.status === 'waiting_for_approval' && !s.deciding[task.approval.approval_id]) {
-    return { kind: 'approval', approval: task.approval }
+  const approval = task.approval
+  if (approval && task.status === 'waiting_for_approval' && !s.deciding[approval.approval_id]) {
+    if (!s.settled[approval.approval_id]) return { kind: 'approval', approval }
   }
   return null
 }

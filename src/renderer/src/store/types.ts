@@ -59,6 +59,8 @@ export interface TaskView {
   approval: ApprovalRequest | null
   password: PasswordRequestView | null
   error: { code: string; message: string } | null
+  /** What this window did about the task and why (e.g. stopped it after a conflicting decision). */
+  notice: string | null
   stats: GenerationStats | null
   /** The highest seq applied; events at or below it are ignored. */
   last_seq: number
@@ -132,6 +134,8 @@ export interface ChatSlice {
   sending: Record<string, PendingSend>
   /** Approvals this window is deciding (the dialog closes; a password sheet shows "Checking…"). */
   deciding: Record<string, true>
+  /** Approvals found decided elsewhere: their dialogs stay closed even if a re-read task still waits. */
+  settled: Record<string, true>
   /** An approval decision that failed, shown in the dialog. */
   approvalError: string | null
 }

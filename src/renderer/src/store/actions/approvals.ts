@@ -1,11 +1,12 @@
-import { DuckApiError } from '../../../../shared/api'
+import type { DuckApiError } from '../../../../shared/api'
 import type { ApprovalDecision } from '../../../../shared/schemas'
 import { errorMessage } from '../../lib/format'
 import { nativePasswordSheet } from '../../bridge'
 import { duck, hasApi } from '../api'
 import { blankTask } from '../reduce'
 import { useDuck, type ApprovalRequest, type PasswordRequestView } from '..'
-import { loadThread, openConversation } from './conversations'
+import { loadThread, openConversation, refreshConversations } from './conversations'
+import { conflictNotice, isAlreadyDecided, outcomeOf, readRecorded } from './decidedElsewhere'
 import { reopenPasswordSheet } from './desktop'
 import { patchTask, runStream } from './stream'
 
@@ -18,31 +19,82 @@ function setDeciding(approvalId: string, on: boolean): void {
   })
 }
 
-/** Allow once / always / deny, then continue the task: it streams on in the same message. */
+/**
+ * Allow once / always / deny, then continue the task: it streams on in the same message. When
+ * the approval was already decided elsewhere, the task continues only if that decision matches
+ * the button clicked here; a Deny here stops a task allowed elsewhere.
+ */
 export async function decideApproval(approval: ApprovalRequest, decision: ApprovalDecision): Promise<void> {
   setDeciding(approval.approval_id, true)
   useDuck.setState({ approvalError: null })
   try {
     await duck().approvals.decide(approval.approval_id, decision)
   } catch (error) {
-    // Already decided (another window, a crash before continuing): continue all the same.
-    if (!(error instanceof DuckApiError && error.code === 'conflict' && /already decided/.test(error.message))) {
+    if (!isAlreadyDecided(error)) {
       useDuck.setState({ approvalError: errorMessage(error) })
       setDeciding(approval.approval_id, false)
       return
     }
+    try {
+      await decidedElsewhere(approval, decision, error)
+    } finally {
+      setDeciding(approval.approval_id, false)
+    }
+    return
   }
+  await continueTask(approval)
+}
+
+async function continueTask(approval: ApprovalRequest): Promise<void> {
   patchTask(approval.task_id, { approval: null, status: 'running', stage: null })
   try {
     await runStream(
       (onEvent) => duck().tasks.continue(approval.task_id, { approval_id: approval.approval_id }, onEvent),
-      {
-        taskId: approval.task_id
-      }
+      { taskId: approval.task_id }
     )
   } finally {
     setDeciding(approval.approval_id, false)
   }
+}
+
+async function decidedElsewhere(
+  approval: ApprovalRequest,
+  decision: ApprovalDecision,
+  conflict: DuckApiError
+): Promise<void> {
+  const clicked = outcomeOf(decision)
+  const recorded = await readRecorded(approval, conflict)
+  const waiting = recorded.status === 'waiting_for_approval'
+  // The same decision: continue it here, unless something else already did.
+  if (recorded.outcome === clicked && waiting) {
+    await continueTask(approval)
+    return
+  }
+  // Whatever happens next, this dialog does not come back (a re-read task may still wait on it).
+  useDuck.setState((s) => ({ settled: { ...s.settled, [approval.approval_id]: true } }))
+  if (recorded.outcome === clicked) {
+    patchTask(approval.task_id, { approval: null })
+    await loadThread(approval.conversation_id)
+    return
+  }
+  // Not what the person chose here (or Duck cannot tell): never continue. A Deny here stops the
+  // task even if another window already continued it; a denial elsewhere is left to finish.
+  const stop = clicked === 'deny' || waiting
+  let stopped = false
+  if (stop) {
+    try {
+      stopped = (await duck().tasks.cancel(approval.task_id)).status === 'cancelled'
+    } catch {
+      stopped = false
+    }
+  }
+  patchTask(approval.task_id, (t) => ({
+    approval: null,
+    notice: conflictNotice(clicked, recorded.outcome, stopped),
+    ...(stopped && !t.live ? { status: 'cancelled' as const, stage: null, password: null } : {})
+  }))
+  void refreshConversations()
+  await loadThread(approval.conversation_id)
 }
 
 /**
@@ -62,31 +114,57 @@ export async function submitPassword(request: PasswordRequestView, password: str
   }
 }
 
-/** Cancel on the password sheet: the task stops without running the command. */
-export async function cancelPassword(request: PasswordRequestView): Promise<void> {
-  try {
-    const result = await duck().tasks.cancel(request.task_id)
-    patchTask(request.task_id, { status: result.status, password: null, approval: null, stage: null })
-  } catch (error) {
-    patchTask(request.task_id, (t) => ({
-      password: t.password ? { ...t.password, error: `Could not cancel: ${errorMessage(error)}` } : null
-    }))
+/** The approvals and password requests this window shows, with their tasks and conversations. */
+function shownRequests(): Map<string, { task_id: string; conversation_id: string }> {
+  const shown = new Map<string, { task_id: string; conversation_id: string }>()
+  const s = useDuck.getState()
+  for (const task of Object.values(s.tasks)) {
+    if (task.live) continue
+    const request =
+      task.status === 'waiting_for_approval'
+        ? task.approval
+        : task.status === 'waiting_for_password'
+          ? task.password
+          : null
+    if (request && !s.deciding[request.approval_id]) shown.set(request.approval_id, request)
   }
+  return shown
+}
+
+/**
+ * Requests shown before `pending` was read that it no longer lists were decided elsewhere (or
+ * their task ended): their dialogs close for good (a re-read task may still wait on one nobody
+ * continued), and their conversations are re-read for what happened.
+ */
+function dropDecided(shown: ReturnType<typeof shownRequests>, pending: { approval_id: string }[]): void {
+  const listed = new Set(pending.map((p) => p.approval_id))
+  const gone = [...shown].filter(([id]) => !listed.has(id))
+  if (gone.length === 0) return
+  useDuck.setState((st) => {
+    const settled = { ...st.settled }
+    for (const [id] of gone) if (!st.deciding[id]) settled[id] = true
+    return { settled }
+  })
+  for (const conversationId of new Set(gone.map(([, r]) => r.conversation_id))) void loadThread(conversationId)
+  void refreshConversations()
 }
 
 /**
  * Approvals waiting in the core (from another window, or from before a restart or a reload):
- * their tasks get the request, and the first one's conversation comes into view. On load, a
- * desktop window reopens the native password sheet of a task that waits for one.
+ * their tasks get the request, and the first one's conversation comes into view. Requests shown
+ * here that are no longer waiting close. On load, a desktop window reopens the native password
+ * sheet of a task that waits for one.
  */
 export async function loadPendingApprovals(bringIntoView = true, reopenSheets = false): Promise<void> {
   if (!hasApi()) return
+  const shown = shownRequests()
   let pending
   try {
     pending = await duck().approvals.pending()
   } catch {
     return
   }
+  dropDecided(shown, pending)
   const s = useDuck.getState()
   const fresh = pending.filter((p) => !s.deciding[p.approval_id])
   if (fresh.length === 0) return

@@ -1,6 +1,7 @@
 import { errorMessage } from '../../lib/format'
 import { duck } from '../api'
 import { NEW_CHAT, useDuck } from '..'
+import { refreshConversations } from './conversations'
 import { patchTask, runStream } from './stream'
 import { effectiveReasoning } from './ui'
 
@@ -55,15 +56,26 @@ export async function retryTask(taskId: string): Promise<void> {
   await sendMessage(task.request)
 }
 
-/** Stop: cancels the task on the server; its stream then ends with a cancelled done. */
+/**
+ * Stop, and Cancel on the password sheet: cancels the task on the server. A task streaming here
+ * ends with its stream's cancelled done; one waiting for a person is marked at once. A failure
+ * shows where the person asked: on the password sheet, or in the message.
+ */
 export async function cancelTask(taskId: string): Promise<void> {
   try {
     const result = await duck().tasks.cancel(taskId)
     const task = useDuck.getState().tasks[taskId]
     if (task && !task.live) {
       patchTask(taskId, { status: result.status, approval: null, password: null, stage: null })
+      // No stream ends to refresh the sidebar (its "Waiting" badge): do it here.
+      void refreshConversations()
     }
   } catch (error) {
-    patchTask(taskId, { error: { code: 'cancel_failed', message: `Could not stop the task: ${errorMessage(error)}` } })
+    const message = `Could not stop the task: ${errorMessage(error)}`
+    patchTask(taskId, (t) =>
+      t.password && t.status === 'waiting_for_password'
+        ? { password: { ...t.password, error: message } }
+        : { error: { code: 'cancel_failed', message } }
+    )
   }
 }

@@ -1,7 +1,8 @@
 import type { ConversationDetail, MessageRecord, TaskEventRecord } from '../../../../shared/dto'
 import { errorMessage } from '../../lib/format'
 import { duck, hasApi } from '../api'
-import { taskFromHistory } from '../reduce'
+import { forgetLive, liveSinceGap } from '../pump'
+import { resumeLive, taskFromHistory } from '../reduce'
 import { useDuck, type TaskView, type ThreadItem, type ThreadView } from '..'
 import { syncAddress } from './ui'
 
@@ -40,7 +41,11 @@ export async function openConversation(conversationId: string): Promise<void> {
   await loadThread(conversationId)
 }
 
-/** Reads a conversation and its tasks' logs; tasks streaming in this window keep their live state. */
+/**
+ * Reads a conversation and its tasks' logs. Tasks streaming in this window keep their live
+ * state, except one whose stream arrived past a gap: it is rebuilt from history, then the live
+ * events since the gap are replayed over it.
+ */
 export async function loadThread(conversationId: string): Promise<void> {
   if (!hasApi()) return
   useDuck.setState((s) => {
@@ -79,7 +84,7 @@ export async function loadThread(conversationId: string): Promise<void> {
   const live = useDuck.getState().tasks
   const rebuilt = await Promise.all(
     [...byTask].map(async ([taskId, entry]): Promise<TaskView | null> => {
-      if (live[taskId]?.live) return null
+      if (live[taskId]?.live && !live[taskId]?.gap) return null
       let events: TaskEventRecord[] = []
       try {
         events = await duck().tasks.events(taskId)
@@ -94,9 +99,13 @@ export async function loadThread(conversationId: string): Promise<void> {
     for (const task of rebuilt) {
       if (!task) continue
       const before = s.tasks[task.task_id]
-      if (before?.live) continue
+      if (before?.live) {
+        if (before.gap) tasks[task.task_id] = resumeLive(task, liveSinceGap(task.task_id))
+        continue
+      }
+      forgetLive(task.task_id)
       tasks[task.task_id] = before
-        ? { ...task, think_started: before.think_started, think_ended: before.think_ended }
+        ? { ...task, think_started: before.think_started, think_ended: before.think_ended, notice: before.notice }
         : task
     }
     // Tasks this window started that the server has not listed yet stay at the end.

@@ -46,27 +46,21 @@ export const LOCAL_SERVERS = [
 
 /**
  * The window may only talk to Duck (CSP connect-src 'self'), so Duck probes for it: each
- * candidate is saved as the model server in turn and asked for its models; the original
- * setting is restored afterwards, whatever answered.
+ * candidate is asked for its models through Duck without being saved. Only the one the
+ * person picks ("Use this", connectModelServer) becomes the model server.
  */
 export async function probeLocalServers(onResult: (result: ProbeResult) => void): Promise<ProbeResult[]> {
-  const original = useDuck.getState().settings?.model_base_url ?? (await duck().settings.get()).model_base_url
   const results: ProbeResult[] = []
-  try {
-    for (const candidate of LOCAL_SERVERS) {
-      let result: ProbeResult
-      try {
-        await duck().settings.update({ model_base_url: candidate.url })
-        const list = await duck().settings.models()
-        result = { ...candidate, ok: true, models: list.models.map((m) => m.id), error: null }
-      } catch (error) {
-        result = { ...candidate, ok: false, models: [], error: errorMessage(error) }
-      }
-      results.push(result)
-      onResult(result)
+  for (const candidate of LOCAL_SERVERS) {
+    let result: ProbeResult
+    try {
+      const list = await duck().settings.models(candidate.url)
+      result = { ...candidate, ok: true, models: list.models.map((m) => m.id), error: null }
+    } catch (error) {
+      result = { ...candidate, ok: false, models: [], error: errorMessage(error) }
     }
-  } finally {
-    await updateSettings({ model_base_url: original })
+    results.push(result)
+    onResult(result)
   }
   return results
 }

@@ -1,7 +1,7 @@
 import { DuckApiError, type EventListener } from '../../../../shared/api'
 import type { DoneEvent } from '../../../../shared/events'
 import { errorMessage } from '../../lib/format'
-import { flushEvents, pushEvent, registerOrigin, type TaskOrigin } from '../pump'
+import { flushEvents, forgetLive, pushEvent, registerOrigin, type TaskOrigin } from '../pump'
 import { useDuck, type TaskView } from '..'
 import { loadThread, refreshConversations } from './conversations'
 
@@ -84,6 +84,7 @@ export async function runStream(
         }
       : {})
   }))
+  forgetLive(id)
   if (task && (task.gap || failure)) await loadThread(task.conversation_id)
   void refreshConversations()
   return done

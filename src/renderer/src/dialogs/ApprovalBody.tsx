@@ -1,0 +1,88 @@
+import { TriangleAlert } from 'lucide-react'
+import { useId, type Ref } from 'react'
+import type { ApprovalDecision } from '../../../shared/schemas'
+import { argumentsText } from '../chat/ToolCard'
+import type { ApprovalRequest } from '../store'
+import { CopyButton } from '../ui/CopyButton'
+import { InlineCode } from '../ui/InlineCode'
+import { ActionBadge, RiskBadge } from '../ui/RiskBadge'
+
+/**
+ * What an approval asks and its buttons, shared by the dialog and quick ask's inline version:
+ * the tool, risk and action type, the arguments (copyable), paths outside the workspace, a
+ * failed decision, then Deny, Always allow (with the exact rule it creates) and Allow once.
+ * There is no default button that allows; the caller focuses Deny through `denyRef`.
+ */
+export function ApprovalBody({
+  approval,
+  error,
+  onDecide,
+  denyRef,
+  compact = false
+}: {
+  approval: ApprovalRequest
+  error: string | null
+  onDecide: (decision: ApprovalDecision) => void
+  denyRef: Ref<HTMLButtonElement>
+  /** Smaller buttons (quick ask). */
+  compact?: boolean
+}) {
+  const ruleId = useId()
+  const args = argumentsText(approval.tool, approval.args)
+  const button = compact ? 'button button--small' : 'button'
+  return (
+    <>
+      <div className="approval__meta">
+        <span className="approval__tool">
+          <code>{approval.tool}</code>
+        </span>
+        <RiskBadge risk={approval.risk_level} actionType={approval.action_type} />
+        <ActionBadge actionType={approval.action_type} />
+      </div>
+      <div className="command-block">
+        <pre className="command-block__text" tabIndex={0} aria-label="Arguments">
+          {args}
+        </pre>
+        <CopyButton text={args} className="command-block__copy" />
+      </div>
+      {approval.outside_workspace.length > 0 && (
+        <div className="warning-row">
+          <TriangleAlert width={16} height={16} aria-hidden="true" />
+          <div>
+            <p className="warning-row__title">Outside the workspace</p>
+            <ul className="warning-row__paths">
+              {approval.outside_workspace.map((path) => (
+                <li key={path}>
+                  <code>{path}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog__buttons">
+        <button ref={denyRef} type="button" className={button} onClick={() => onDecide('deny')}>
+          Deny
+        </button>
+        {approval.rule_preview && (
+          <button type="button" className={button} onClick={() => onDecide('allow_always')} aria-describedby={ruleId}>
+            Always allow
+          </button>
+        )}
+        <button type="button" className={`${button} button--primary`} onClick={() => onDecide('allow_once')}>
+          Allow once
+        </button>
+      </div>
+      {approval.rule_preview && (
+        <p id={ruleId} className="approval__rule">
+          <InlineCode text={approval.rule_preview} />
+        </p>
+      )}
+    </>
+  )
+}

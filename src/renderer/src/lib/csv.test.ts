@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { toCsv } from './csv'
+
+const one = (value: string | number | boolean | null): string => toCsv(['h'], [[value]]).split('\r\n')[1] as string
+
+describe('toCsv', () => {
+  it('writes a header and CRLF-terminated rows, quoting only where needed', () => {
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x', 1],
+          [null, true]
+        ]
+      )
+    ).toBe('a,b\r\nx,1\r\n,true\r\n')
+    expect(one('say "hi", then go')).toBe('"say ""hi"", then go"')
+    expect(toCsv(['h'], [['two\nlines']])).toBe('h\r\n"two\nlines"\r\n')
+  })
+
+  it('keeps spreadsheets from evaluating cells that start like a formula', () => {
+    expect(one('=HYPERLINK("http://evil","x")')).toBe(`"'=HYPERLINK(""http://evil"",""x"")"`)
+    expect(one('+1+1')).toBe("'+1+1")
+    expect(one('-2+3')).toBe("'-2+3")
+    expect(one('@SUM(A1)')).toBe("'@SUM(A1)")
+    expect(one('\t=1+1')).toBe("'\t=1+1")
+    expect(one('\r=1+1')).toBe(`"'\r=1+1"`)
+  })
+
+  it('leaves ordinary text and numbers alone', () => {
+    expect(one('ls -la')).toBe('ls -la')
+    expect(one('a=b')).toBe('a=b')
+    expect(one(-1)).toBe('-1')
+    expect(one('')).toBe('')
+  })
+})
