@@ -289,14 +289,7 @@ export class DuckService {
 
   decideApproval(approvalId: unknown, decision: unknown): ApprovalResult {
     const id = parseId(approvalId, 'approval')
-    const parsedChoice = ApprovalDecisionSchema.safeParse(decision)
-    if (!parsedChoice.success) {
-      throw new DuckApiError(
-        'not_found',
-        `No decision "${String(decision).slice(0, 40)}": use allow_once, allow_always or deny.`
-      )
-    }
-    const choice = parsedChoice.data
+    const choice = parseInput(ApprovalDecisionSchema, decision)
     const approval = approvalsRepo.getApproval(this.db, id)
     if (!approval) throw new DuckApiError('not_found', `No approval ${id}.`)
     if (approval.status !== 'pending') {

@@ -102,7 +102,8 @@ export function registerRoutes(app: Hono, service: DuckService): void {
     service.deleteRule(c.req.param('id'))
     return c.body(null, 204)
   })
-  app.post('/v1/approvals/:id/:decision', (c) =>
+  // Only the three decisions are routes; anything else is an unknown route (404).
+  app.post('/v1/approvals/:id/:decision{allow_once|allow_always|deny}', (c) =>
     c.json(service.decideApproval(c.req.param('id'), c.req.param('decision')))
   )
 
