@@ -6,6 +6,7 @@
 import { hasOpt, longIs, parseArgs } from './argv-options'
 import type { Nesting } from './nested-commands'
 import { innerArgv } from './nested-commands'
+import type { SedScriptVerdict } from './sed-script'
 import { checkSedScript } from './sed-script'
 import type { PartVerdict } from './verdict'
 import { ask } from './verdict'
@@ -16,7 +17,7 @@ export function checkFile(args: string[]): PartVerdict | null {
     long: ['exclude', 'exclude-quiet', 'files-from', 'separator', 'magic-file', 'parameter']
   })
   return hasOpt(parsed, 'C', ['compile'])
-    ? ask('file_write', 'medium', ['`file -C` writes a compiled magic file'], 'file')
+    ? ask('file_write', 'medium', ['`file -C` writes a compiled magic file'], 'file -C')
     : null
 }
 
@@ -134,52 +135,163 @@ export async function checkFind(args: string[], _prog: string, nest: Nesting): P
   return null
 }
 
-const SED_FLAGS = new Set([
-  '-n',
-  '-E',
-  '-r',
-  '-s',
-  '-z',
-  '-u',
-  '--quiet',
-  '--silent',
-  '--regexp-extended',
-  '--separate',
-  '--null-data',
-  '--zero-terminated',
-  '--unbuffered',
-  '--posix',
-  '--debug',
-  '--sandbox',
-  '--line-length'
-])
+const SED_LONG_FLAGS = [
+  'quiet',
+  'silent',
+  'regexp-extended',
+  'separate',
+  'null-data',
+  'zero-terminated',
+  'unbuffered',
+  'posix',
+  'debug',
+  'sandbox',
+  'follow-symlinks',
+  'binary',
+  'help',
+  'version'
+]
 
-export function checkSed(args: string[]): PartVerdict | null {
-  const parsed = parseArgs(args, { short: 'efil', long: ['expression', 'file', 'line-length'] })
-  // -i takes an optional attached suffix, so parseArgs reports `-i` with the rest as value.
-  if (parsed.opts.some((o) => o.name === '-i' || o.name === '-I' || longIs(o.name, 'in-place'))) {
-    return ask('file_write', 'medium', ['`sed -i` changes files in place'], 'sed')
+/** One reading of a sed command line. */
+export interface SedArgs {
+  /** Scripts given with `-e` / `--expression`, or the first operand when there is none. */
+  scripts: string[]
+  /** Script files given with `-f` / `--file`. */
+  scriptFiles: string[]
+  /** The input files. */
+  files: string[]
+  inPlace: boolean
+  quiet: boolean
+  /** An option Duck does not know. */
+  unknown: string | null
+}
+
+/**
+ * Parses sed's arguments. GNU sed takes `-i`'s suffix only attached (`-i.bak`); BSD sed takes
+ * the next word (`-i ''`). `bsdInPlace` picks the reading; callers check both.
+ */
+export function parseSedArgs(args: string[], bsdInPlace: boolean): SedArgs {
+  const out: SedArgs = { scripts: [], scriptFiles: [], files: [], inPlace: false, quiet: false, unknown: null }
+  const positionals: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1))
+      break
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=')
+      const name = eq >= 0 ? arg.slice(0, eq) : arg
+      const value = (): string => (eq >= 0 ? arg.slice(eq + 1) : (args[++i] ?? ''))
+      if (longIs(name, 'in-place')) out.inPlace = true
+      else if (longIs(name, 'file')) out.scriptFiles.push(value())
+      else if (longIs(name, 'expression')) out.scripts.push(value())
+      else if (longIs(name, 'line-length')) value()
+      else if (SED_LONG_FLAGS.some((f) => longIs(name, f))) {
+        if (longIs(name, 'quiet') || longIs(name, 'silent')) out.quiet = true
+      } else out.unknown ??= name
+      continue
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      for (let j = 1; j < arg.length; j++) {
+        const c = arg[j] as string
+        const rest = arg.slice(j + 1)
+        if (c === 'e' || c === 'f' || c === 'l') {
+          const value = rest !== '' ? rest : (args[++i] ?? '')
+          if (c === 'e') out.scripts.push(value)
+          if (c === 'f') out.scriptFiles.push(value)
+          break
+        }
+        if (c === 'i' || c === 'I') {
+          out.inPlace = true
+          if (rest === '' && bsdInPlace) i++
+          break
+        }
+        if (c === 'n') out.quiet = true
+        else if (!'Ersuz'.includes(c)) out.unknown ??= `-${c}`
+      }
+      continue
+    }
+    positionals.push(arg)
   }
-  if (parsed.opts.some((o) => o.name === '-f' || longIs(o.name, 'file'))) {
+  if (out.scripts.length === 0 && out.scriptFiles.length === 0) {
+    const script = positionals.shift()
+    out.scripts.push(script ?? '')
+  }
+  out.files = positionals
+  return out
+}
+
+/** BSD sed (macOS, the BSDs) takes `-i`'s suffix as the next word; GNU and busybox sed do not. */
+const BSD_SED = process.platform === 'darwin' || process.platform === 'freebsd' || process.platform === 'openbsd'
+
+/** Both readings of a sed command line, this system's first. */
+export function sedReadings(args: string[]): [SedArgs, SedArgs] {
+  return [parseSedArgs(args, BSD_SED), parseSedArgs(args, !BSD_SED)]
+}
+
+const SED_DANGER: readonly SedScriptVerdict[] = ['safe', 'write', 'unknown', 'exec']
+
+/**
+ * sed may run without a person only with `-n` and a script that neither writes nor runs
+ * commands. Keys: none when the script runs commands or cannot be checked, `sed -i` for
+ * in-place edits, `sed w` for scripts that write files, `sed` for the rest. A script that
+ * runs commands in the other reading of `-i` (GNU or BSD) counts as running commands.
+ */
+export function checkSed(args: string[]): PartVerdict | null {
+  const readings = sedReadings(args)
+  const [own, other] = readings
+  if (readings.some((r) => r.scriptFiles.length > 0)) {
     return ask('unknown', 'medium', ['`sed -f` runs a script from a file, which Duck cannot check'], null)
   }
-  const unknownOpt = parsed.opts.find(
-    (o) => o.name !== '-e' && o.name !== '-l' && o.name !== '--expression' && !SED_FLAGS.has(o.name)
-  )
+  let verdict: SedScriptVerdict = 'safe'
+  for (const script of own.scripts) {
+    const v = checkSedScript(script)
+    if (SED_DANGER.indexOf(v) > SED_DANGER.indexOf(verdict)) verdict = v
+  }
+  if (other.scripts.some((script) => checkSedScript(script) === 'exec')) verdict = 'exec'
+  const inPlace = own.inPlace || other.inPlace
+  const action = inPlace || verdict === 'write' ? 'file_write' : 'file_read'
+  if (verdict === 'exec') return ask('unknown', 'medium', ['the sed script runs shell commands (`e`)'], null)
+  if (verdict === 'unknown') return ask(action, inPlace ? 'medium' : 'low', ['Duck cannot check this sed script'], null)
+  const unknownOpt = own.unknown
   if (unknownOpt) {
-    return ask('file_read', 'low', [`Duck does not know the sed option \`${unknownOpt.name}\``], 'sed')
+    return ask(action, inPlace ? 'medium' : 'low', [`Duck does not know the sed option \`${unknownOpt}\``], null)
   }
-  const scripts = parsed.opts.filter((o) => o.name === '-e' || o.name === '--expression').map((o) => o.value ?? '')
-  if (scripts.length === 0) scripts.push(parsed.positionals[0] ?? '')
-  for (const script of scripts) {
-    const verdict = checkSedScript(script)
-    if (verdict === 'write') return ask('file_write', 'medium', ['the sed script writes to a file (`w`)'], 'sed')
-    if (verdict === 'exec') return ask('unknown', 'medium', ['the sed script runs shell commands (`e`)'], null)
-    if (verdict === 'unknown') return ask('file_read', 'low', ['Duck cannot check this sed script'], 'sed')
+  if (inPlace && verdict === 'write') {
+    return ask(
+      'file_write',
+      'medium',
+      ['`sed -i` changes files in place', 'the sed script writes to a file (`w`)'],
+      null
+    )
   }
-  const quiet = parsed.opts.some((o) => o.name === '-n' || o.name === '--quiet' || o.name === '--silent')
-  if (!quiet) {
+  if (inPlace) return ask('file_write', 'medium', ['`sed -i` changes files in place'], 'sed -i')
+  if (verdict === 'write') return ask('file_write', 'medium', ['the sed script writes to a file (`w`)'], 'sed w')
+  if (!own.quiet) {
     return ask('file_read', 'low', ['`sed` only runs without a person when used with `-n`'], 'sed')
+  }
+  return null
+}
+
+/**
+ * jq programs can read the environment (`env`, `$ENV`: API keys among them) and load modules
+ * and JSON data from any path (`import`, `include`); a program from a file cannot be checked.
+ * Such calls ask and no rule may cover them.
+ */
+export function checkJq(args: string[]): PartVerdict | null {
+  if (args.some((a) => /^--from-file(=|$)/.test(a) || /^-[a-zA-Z]*f/.test(a))) {
+    return ask('unknown', 'medium', ['`jq -f` runs a jq program from a file, which Duck cannot check'], null)
+  }
+  const env = /\$ENV\b|(^|[^A-Za-z0-9_$.])env($|[^A-Za-z0-9_])/
+  const modules = /\b(import|include|modulemeta|get_search_list)\b/
+  if (args.some((a) => !a.startsWith('-') && (env.test(a) || modules.test(a)))) {
+    return ask(
+      'file_read',
+      'medium',
+      ['the jq program reads environment variables (`env`, `$ENV`) or loads files (`import`, `include`)'],
+      null
+    )
   }
   return null
 }

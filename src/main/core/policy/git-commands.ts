@@ -1,9 +1,15 @@
 /**
  * `git`: read-only subcommands may run without a person; global options that point git at
  * another repository or configuration, and subcommands that write, use the network or run
- * other programs, ask. `git push --force` and `git reset --hard` get their own rule keys.
+ * other programs, ask. Destructive forms get their own rule keys (`git push --force` for
+ * forced, `+refspec`, `:branch`, `--delete`, `--mirror` and `--prune` pushes; `git reset --hard`;
+ * `git clean -f`; `git branch --delete`; `git tag --delete`), subcommands with verbs key with
+ * the verb (`git stash drop`, `git remote add`), and forms that run other programs (`-c`,
+ * `--ext-diff`, `--upload-pack`, `submodule foreach`, …) have no key. Long options are
+ * matched with the abbreviations git accepts (`--ha` is `--hard`).
  */
 import { longIs, parseArgs } from './argv-options'
+import { verbKey } from './package-managers'
 import type { PartVerdict } from './verdict'
 import { ask, asks, safe, subKey } from './verdict'
 
@@ -96,12 +102,15 @@ export function git(args: string[]): PartVerdict {
   }
 
   const parsed = parseArgs(rest)
+  const hasLong = (...names: string[]): boolean =>
+    parsed.opts.some((o) => o.name.startsWith('--') && names.some((full) => longIs(o.name, full)))
+  const hasShort = (...names: string[]): boolean => parsed.opts.some((o) => names.includes(o.name))
   if (GIT_READ.has(sub)) {
-    if (parsed.opts.some((o) => longIs(o.name, 'output'))) {
-      return ask('file_write', 'medium', [`\`${key} --output\` writes to a file`], key)
+    if (hasLong('ext-diff')) {
+      return ask('unknown', 'medium', [`\`${key} --ext-diff\` runs an external diff program`], null)
     }
-    if (parsed.opts.some((o) => longIs(o.name, 'ext-diff'))) {
-      return ask('unknown', 'medium', [`\`${key} --ext-diff\` runs an external diff program`], key)
+    if (hasLong('output')) {
+      return ask('file_write', 'medium', [`\`${key} --output\` writes to a file`], `${key} --output`)
     }
     if (
       sub === 'grep' &&
@@ -115,7 +124,7 @@ export function git(args: string[]): PartVerdict {
   if (sub === 'remote') {
     if (rest.every((a) => a === '-v' || a === '--verbose')) return safe('file_read', 'low', key)
     const action = rest[0] === 'show' || rest[0] === 'update' || rest[0] === 'prune' ? 'network' : 'file_write'
-    return asks(action, `git remote ${rest[0] ?? ''}`.trim(), key)
+    return asks(action, `git remote ${rest[0] ?? ''}`.trim(), verbKey(key, rest))
   }
   if (sub === 'config') {
     const reads =
@@ -136,34 +145,45 @@ export function git(args: string[]): PartVerdict {
     )
   }
   if (GIT_NETWORK.has(sub)) {
+    // The program git runs on the other side; for a path remote that is this computer.
     if (
-      sub === 'push' &&
-      parsed.opts.some(
-        (o) =>
-          o.name === '-f' ||
-          longIs(o.name, 'force') ||
-          o.name.startsWith('--force-with-lease') ||
-          o.name === '--mirror' ||
-          o.name === '--delete' ||
-          o.name === '-d'
-      )
+      hasLong('upload-pack', 'receive-pack', 'exec', 'template', 'config') ||
+      (sub === 'clone' && hasShort('-u', '-c')) ||
+      (sub === 'submodule' && rest.includes('foreach'))
     ) {
-      return ask('network', 'high', ['`git push --force` can overwrite work on the server'], 'git push --force')
+      return ask('unknown', 'medium', [`\`${key}\` is given a program or settings to run`], null)
     }
-    return asks('network', key, key)
+    if (sub === 'push') {
+      const forced =
+        hasShort('-f', '-d') ||
+        hasLong('force', 'force-with-lease', 'force-if-includes', 'mirror', 'delete', 'prune') ||
+        parsed.positionals.some((p) => p.startsWith('+') || p.startsWith(':'))
+      if (forced) {
+        return ask(
+          'network',
+          'high',
+          ['`git push --force` can overwrite or delete work on the server'],
+          'git push --force'
+        )
+      }
+    }
+    return asks('network', key, sub === 'submodule' ? verbKey(key, rest) : key)
   }
-  if (sub === 'clean' && parsed.opts.some((o) => o.name === '-f' || longIs(o.name, 'force'))) {
-    return ask('file_write', 'high', ['`git clean -f` deletes files git does not track'], key)
+  if (sub === 'clean' && (hasShort('-f') || hasLong('force'))) {
+    return ask('file_write', 'high', ['`git clean -f` deletes files git does not track'], 'git clean -f')
   }
-  if (sub === 'reset' && parsed.opts.some((o) => o.name === '--hard')) {
+  if (sub === 'reset' && hasLong('hard')) {
     return ask('file_write', 'high', ['`git reset --hard` throws away uncommitted changes'], 'git reset --hard')
+  }
+  if ((sub === 'checkout' || sub === 'switch') && (hasShort('-f') || hasLong('force', 'discard-changes'))) {
+    return ask('file_write', 'high', [`\`${key} --force\` throws away uncommitted changes`], `${key} --force`)
   }
   if (
     sub === 'difftool' ||
     sub === 'mergetool' ||
     sub === 'bisect' ||
     sub === 'filter-branch' ||
-    (sub === 'rebase' && rest.some((a) => a === '-x' || a.startsWith('--exec')))
+    (sub === 'rebase' && (hasShort('-x') || hasLong('exec')))
   ) {
     return ask('unknown', 'medium', [`\`${key}\` can run other programs`], null)
   }
@@ -205,7 +225,8 @@ export function git(args: string[]): PartVerdict {
     'replace',
     'format-patch'
   ])
-  if (writes.has(sub)) return asks('file_write', key, key)
+  const verbs = new Set(['stash', 'worktree', 'notes', 'reflog', 'lfs', 'sparse-checkout', 'maintenance'])
+  if (writes.has(sub)) return asks('file_write', key, verbs.has(sub) ? verbKey(key, rest) : key)
   return ask('unknown', 'medium', [`\`${key}\` is not a known read-only git command`], key)
 }
 
@@ -234,7 +255,20 @@ function gitBranchOrTag(sub: 'branch' | 'tag', rest: string[]): PartVerdict {
         /^--(delete|annotate|force|sign|local-user|message|file|edit|create-reflog)/.test(o.name)
   )
   const listing = parsed.opts.some((o) => o.name === '-l' || o.name === '--list')
-  if (bad || (parsed.positionals.length > 0 && !listing)) {
+  const deletes = parsed.opts.some(
+    (o) => o.name === '-d' || o.name === '-D' || (o.name.startsWith('--') && longIs(o.name, 'delete'))
+  )
+  if (deletes) {
+    return ask('file_write', 'medium', [`\`${key} --delete\` deletes a ${sub}`], `${key} --delete`)
+  }
+  const abbreviated = parsed.opts.some(
+    (o) =>
+      o.name.startsWith('--') &&
+      ['move', 'copy', 'force', 'set-upstream-to', 'unset-upstream', 'edit-description', 'annotate', 'sign'].some(
+        (full) => longIs(o.name, full)
+      )
+  )
+  if (bad || abbreviated || (parsed.positionals.length > 0 && !listing)) {
     return asks('file_write', key, key)
   }
   return safe('file_read', 'low', key)

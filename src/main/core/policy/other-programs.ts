@@ -25,14 +25,180 @@ function rm(args: string[], prog: string): PartVerdict {
   return ask('file_write', 'medium', ['`rm` deletes files'], prog)
 }
 
+/** Letters of the single-dash option clusters in `args` (the first word too, for `tar xzf`). */
+function shortLetters(args: string[], firstBundled = false): string {
+  let out = ''
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '--') break
+    if (arg.startsWith('-') && !arg.startsWith('--')) out += arg.slice(1)
+    else if (i === 0 && firstBundled && !arg.startsWith('-')) out += arg
+  }
+  return out
+}
+
+/** The `--long` option among `args` that is (an abbreviation of) one of `names`. */
+function longAmong(args: string[], names: string[]): string | undefined {
+  for (const arg of args) {
+    if (arg === '--') return undefined
+    const name = arg.split('=')[0] as string
+    if (arg.startsWith('--') && names.some((full) => longIs(name, full))) return name
+  }
+  return undefined
+}
+
+/** A verdict for a call that runs another program: it asks and no rule may cover it. */
+function runsOther(prog: string, how: string, action: ActionType = 'unknown'): PartVerdict {
+  return ask(action, 'medium', [`\`${prog} ${how}\` runs another program`], null)
+}
+
+const TAR_RUNS = [
+  'to-command',
+  'checkpoint-action',
+  'use-compress-program',
+  'info-script',
+  'new-volume-script',
+  'rsh-command',
+  'rmt-command'
+]
+
+function tar(args: string[], prog: string): PartVerdict {
+  const long = longAmong(args, TAR_RUNS)
+  if (long) return runsOther(prog, long, 'file_write')
+  const letters = shortLetters(args, true)
+  if (letters.includes('I')) return runsOther(prog, '-I', 'file_write')
+  if (letters.includes('F')) return runsOther(prog, '-F', 'file_write')
+  return asks('file_write', prog, prog)
+}
+
+function zip(args: string[], prog: string): PartVerdict {
+  const long = longAmong(args, ['test', 'unzip-command'])
+  if (long) return runsOther(prog, long, 'file_write')
+  if (shortLetters(args).includes('T')) return runsOther(prog, '-T', 'file_write')
+  return asks('file_write', prog, prog)
+}
+
 function rsync(args: string[], prog: string): PartVerdict {
   const remote = args.some((a) => !a.startsWith('-') && /^[^/]*:/.test(a))
-  return remote ? asks('network', prog, prog) : asks('file_write', prog, prog)
+  const action = remote ? 'network' : 'file_write'
+  const long = longAmong(args, ['rsh', 'rsync-path', 'remote-option'])
+  if (long) return runsOther(prog, long, action)
+  const letters = shortLetters(args)
+  if (letters.includes('e')) return runsOther(prog, '-e', action)
+  if (letters.includes('M')) return runsOther(prog, '-M', action)
+  return asks(action, prog, prog)
+}
+
+/**
+ * ssh, scp and sftp: options that name a configuration, a proxy or a program make them run
+ * local programs (`-o ProxyCommand=…`, `-o LocalCommand=…`, `-F config`, `-J host`, `-S prog`,
+ * `-I pkcs11`, sftp's `-b batch` with `!cmd`, `-D server`). Such calls have no rule key.
+ */
+const SSH_RUNS: Record<string, string> = { ssh: 'oSFJI', scp: 'oSFJD', sftp: 'oSFJDb' }
+
+function sshFamily(args: string[], prog: string): PartVerdict {
+  const letters = shortLetters(args)
+  const risky = [...(SSH_RUNS[prog] ?? '')].find((c) => letters.includes(c))
+  if (risky) {
+    return ask(
+      'network',
+      'medium',
+      [`\`${prog} -${risky}\` can make ${prog} run other programs on this computer`],
+      null
+    )
+  }
+  return asks('network', prog, prog)
+}
+
+function make(args: string[], prog: string): PartVerdict {
+  const base = `\`${prog}\` runs the build commands in a Makefile`
+  // Another makefile, extra makefile text, include folders or variables change what runs.
+  const long = longAmong(args, ['file', 'makefile', 'eval', 'include-dir', 'environment-overrides'])
+  const letters = shortLetters(args)
+  const assignment = args.find((a) => /^[A-Za-z_][A-Za-z0-9_.]*[:+?!]?=/.test(a))
+  if (long || /[fEIe]/.test(letters) || assignment !== undefined) {
+    return ask('unknown', 'medium', [base, 'it is given another makefile, makefile text or variables'], null)
+  }
+  const words: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '-C' || arg === '--directory') {
+      words.push(`-C ${args[++i] ?? ''}`)
+    } else if (arg.startsWith('-C')) {
+      words.push(`-C ${arg.slice(2)}`)
+    } else if (arg.startsWith('--directory=')) {
+      words.push(`-C ${arg.slice('--directory='.length)}`)
+    } else if (/^-[oWlj]$/.test(arg) || /^--(old-file|what-if|new-file|assume-old|assume-new)$/.test(arg)) {
+      if (/^-[oW]$/.test(arg) || arg.startsWith('--')) i++
+    } else if (!arg.startsWith('-') && !/^[0-9]+$/.test(arg)) {
+      words.push(arg)
+    }
+  }
+  // The key names the folder and targets: a rule for `make test` never covers `make deploy`.
+  return ask('unknown', 'medium', [base], [prog, ...words].join(' '))
+}
+
+function man(args: string[], prog: string): PartVerdict {
+  const long = longAmong(args, ['pager', 'html', 'browser', 'preprocessor'])
+  const letters = shortLetters(args)
+  if (long || /[PHB]/.test(letters)) return runsOther(prog, long ?? '-P', 'file_read')
+  return asks('file_read', prog, prog)
+}
+
+/** Interactive viewers and editors: they can change files and run commands (`!cmd`, `:!cmd`). */
+const viewer =
+  (action: ActionType, what: string): OtherHandler =>
+  (_args, prog) =>
+    ask(action, 'medium', [`\`${prog}\` ${what}`], null)
+
+const pager = viewer('file_read', 'is an interactive viewer that can run commands (`!cmd`)')
+const editor = viewer('file_write', 'is an editor: it changes files and can run commands')
+
+function printenv(_args: string[], prog: string): PartVerdict {
+  return ask(
+    'system_info',
+    'medium',
+    [`\`${prog}\` shows environment variables, which can hold secrets such as API keys`],
+    null
+  )
+}
+
+function set(args: string[], prog: string): PartVerdict {
+  if (args.length === 0) return printenv(args, prog)
+  return ask('unknown', 'medium', ['`set` changes how the shell runs the rest of the command'], null)
 }
 
 export const OTHER_PROGRAMS: Record<string, OtherHandler> = {
   rm,
   rsync,
+  tar,
+  zip,
+  make,
+  man,
+  printenv,
+  set,
+  ssh: sshFamily,
+  scp: sshFamily,
+  sftp: sshFamily,
+  less: pager,
+  more: pager,
+  most: pager,
+  pg: pager,
+  vi: editor,
+  vim: editor,
+  nvim: editor,
+  view: editor,
+  vimdiff: editor,
+  ex: editor,
+  ed: editor,
+  nano: editor,
+  pico: editor,
+  emacs: editor,
+  micro: editor,
+  joe: editor,
+  mg: editor,
+  kak: editor,
+  hx: editor,
   rmdir: simple('file_write'),
   mv: simple('file_write'),
   cp: simple('file_write'),
@@ -47,8 +213,6 @@ export const OTHER_PROGRAMS: Record<string, OtherHandler> = {
   install: simple('file_write'),
   unlink: simple('file_write', 'medium', '`unlink` deletes a file'),
   patch: simple('file_write'),
-  tar: simple('file_write'),
-  zip: simple('file_write'),
   unzip: simple('file_write'),
   gzip: simple('file_write'),
   gunzip: simple('file_write'),
@@ -77,9 +241,6 @@ export const OTHER_PROGRAMS: Record<string, OtherHandler> = {
   mkswap: simple('file_write', 'high', '`mkswap` formats a disk area'),
   curl: simple('network'),
   wget: simple('network'),
-  ssh: simple('network'),
-  scp: simple('network'),
-  sftp: simple('network'),
   nc: simple('network'),
   ncat: simple('network'),
   netcat: simple('network'),
@@ -121,8 +282,7 @@ export const OTHER_PROGRAMS: Record<string, OtherHandler> = {
   init: simple('process', 'high'),
   telinit: simple('process', 'high'),
   source: simple('unknown', 'medium', '`source` runs a script in the current shell'),
-  '.': simple('unknown', 'medium', '`.` runs a script in the current shell'),
-  make: simple('unknown', 'medium', '`make` runs the build commands in a Makefile')
+  '.': simple('unknown', 'medium', '`.` runs a script in the current shell')
 }
 
 /**

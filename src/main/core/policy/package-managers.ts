@@ -4,7 +4,7 @@
  * publishing and running project scripts ask. Simpler package managers are plain tables in
  * subcommand-programs.
  */
-import { findSubcommand } from './argv-options'
+import { findSubcommand, longIs } from './argv-options'
 import type { PartVerdict } from './verdict'
 import { ask, asks, safe, subKey } from './verdict'
 
@@ -33,11 +33,18 @@ export function apt(args: string[], prog: string): PartVerdict {
       : prog === 'apt-get'
         ? []
         : ['list', 'search', 'show', 'policy', 'depends', 'rdepends', 'madison', 'showsrc']
-  if (sub !== undefined && readSubs.includes(sub)) {
-    const config = args.some((a) => /^(-o|-c|--option|--config-file)(=|$)/.test(a) || /^-o./.test(a))
-    if (config) return ask('package_check', 'medium', [`\`${key}\` is given apt configuration options (\`-o\`)`], key)
-    return safe('package_check', 'low', key)
+  // Configuration options can make apt run any program (`-o APT::Update::Pre-Invoke::=…`):
+  // such calls ask and no rule may cover them.
+  const config = args.some(
+    (a) =>
+      /^-[oc]/.test(a) ||
+      (a.startsWith('--') && ['option', 'config-file'].some((full) => longIs(a.split('=')[0] as string, full)))
+  )
+  if (config) {
+    const action = sub !== undefined && readSubs.includes(sub) ? 'package_check' : 'package_install'
+    return ask(action, 'medium', [`\`${key}\` is given apt configuration options (\`-o\`)`], null)
   }
+  if (sub !== undefined && readSubs.includes(sub)) return safe('package_check', 'low', key)
   if (sub !== undefined && APT_INSTALL.split(' ').includes(sub)) return asks('package_install', key, key)
   return asks('unknown', key, key)
 }
@@ -126,35 +133,93 @@ export function npm(args: string[], prog: string): PartVerdict {
     return asks('unknown', prog, prog)
   }
   const has = (list: string): boolean => list.split(' ').includes(sub)
-  if (has(t.read)) return safe('package_check', 'low', subKey(prog, sub))
-  if (has(t.install)) {
-    return asks('package_install', subKey(prog, sub), subKey(prog, sub))
-  }
-  if (has(t.network)) return asks('network', subKey(prog, sub), subKey(prog, sub))
+  const key = subKey(prog, sub)
+  // Settings that change which shell or Node runs the scripts, or where they come from.
+  const reconfigured = args.some(
+    (a) =>
+      a === '-c' ||
+      (a.startsWith('--') &&
+        ['script-shell', 'node-options', 'userconfig', 'globalconfig', 'call', 'shell'].some((full) =>
+          longIs(a.split('=')[0] as string, full)
+        ))
+  )
+  if (has(t.read)) return safe('package_check', 'low', key)
+  if (has(t.install)) return asks('package_install', key, reconfigured ? null : key)
+  if (has(t.network)) return asks('network', key, reconfigured ? null : NPM_GROUPS.has(sub) ? verbKey(key, rest) : key)
   if (has(t.run)) {
+    const reason = (k: string): string => `\`${k}\` runs the project's scripts or other programs`
+    // exec / dlx / node / create run any package or code given on the command line.
+    const anything =
+      ['exec', 'x', 'dlx', 'node'].includes(sub) ||
+      ((sub === 'create' || sub === 'init') && rest.some((a) => !a.startsWith('-')))
+    if (anything || reconfigured) return ask('unknown', 'medium', [reason(key)], null)
     const script =
       sub === 'run' || sub === 'run-script' || sub === 'rum' || sub === 'urn'
         ? rest.find((a) => !a.startsWith('-'))
         : undefined
-    const key = script ? `${prog} ${sub} ${script}` : subKey(prog, sub)
-    return ask('unknown', 'medium', [`\`${key}\` runs the project's scripts or other programs`], key)
+    const runKey = script ? `${prog} ${sub} ${script}` : key
+    return ask('unknown', 'medium', [reason(runKey)], runKey)
   }
   if (prog === 'yarn') {
     // `yarn <name>` runs the package.json script of that name.
-    return ask('unknown', 'medium', [`\`yarn ${sub}\` runs the project's scripts or other programs`], subKey(prog, sub))
+    return ask(
+      'unknown',
+      'medium',
+      [`\`yarn ${sub}\` runs the project's scripts or other programs`],
+      reconfigured ? null : key
+    )
   }
-  return asks('unknown', subKey(prog, sub), subKey(prog, sub))
+  // `npm config get` and `npm config set script-shell=…` are not the same thing; settings
+  // (`config set`, `set`, `pkg set`) can change what later commands run, so they have no key.
+  const verb = rest.find((a) => !a.startsWith('-'))
+  const setting =
+    sub === 'set' || ((sub === 'config' || sub === 'c' || sub === 'pkg') && /^(set|edit|delete)$/.test(verb ?? ''))
+  if (setting)
+    return ask('file_write', 'medium', [`\`${key}\` changes settings that can change what later commands run`], null)
+  return asks('unknown', key, reconfigured ? null : NPM_GROUPS.has(sub) ? verbKey(key, rest) : key)
+}
+
+/** npm subcommands whose next word is a verb with its own meaning (`npm config set`). */
+const NPM_GROUPS = new Set([
+  'config',
+  'c',
+  'pkg',
+  'cache',
+  'token',
+  'access',
+  'owner',
+  'dist-tag',
+  'team',
+  'org',
+  'profile',
+  'hook',
+  'set',
+  'get'
+])
+
+/**
+ * The key of a subcommand with a verb (`npm config set`): the verb when it comes first, the
+ * subcommand alone when there is no word after the options, and no key when options come
+ * before a word (it could be an option's value).
+ */
+export function verbKey(key: string, rest: string[]): string | null {
+  const first = rest[0]
+  if (first === undefined) return key
+  if (!first.startsWith('-')) return `${key} ${first}`
+  return rest.some((a) => !a.startsWith('-')) ? null : key
 }
 
 export function npx(args: string[], prog: string): PartVerdict {
   const idx = findSubcommand(args, ['-p', '--package', '-c', '--call'])
   const pkg = idx >= 0 ? args[idx] : undefined
-  const inline = args.some((a) => a === '-c' || a === '--call')
+  // `-c` runs a command line; `-p` names the package the program comes from, which the key
+  // (the program's name) would not show.
+  const other = args.some((a) => /^(-c|-p|--call|--package)(=|$)/.test(a) || /^-[cp]./.test(a))
   return ask(
     'unknown',
     'medium',
     [`\`${prog}\` downloads and runs a package's program`],
-    inline ? null : subKey(prog, pkg)
+    other || pkg === undefined ? null : subKey(prog, pkg)
   )
 }
 
@@ -174,5 +239,7 @@ export function goTool(args: string[]): PartVerdict {
   if (sub === 'install' || sub === 'get') return asks('package_install', key, key)
   if (sub === 'mod' && args[idx + 1] === 'download') return asks('network', key, key)
   if (sub === 'fmt' || sub === 'mod') return asks('file_write', key, key)
-  return ask('unknown', 'medium', [`\`${key}\` builds or runs code`], key)
+  // `-exec`, `-toolexec`, `-vettool`, `-overlay` swap in other programs.
+  const swapped = args.some((a) => /^--?(exec|toolexec|vettool|overlay)(=|$)/.test(a))
+  return ask('unknown', 'medium', [`\`${key}\` builds or runs code`], swapped ? null : key)
 }

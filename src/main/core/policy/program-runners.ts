@@ -117,17 +117,39 @@ export async function interpreter(prog: string, args: string[], nest: Nesting): 
       const inner = await nest.classify(['pip', ...args.slice(m + 2)], [], nest.depth + 1)
       return { ...inner, key: inner.key === null ? null : `${prog} -m ${inner.key}` }
     }
+    // `-m module` runs that module: its own key, so a rule for one script never covers it.
+    const module = args.find((a) => /^-[a-zA-Z]*m/.test(a) && !a.startsWith('--'))
+    if (module !== undefined) {
+      const name = module.endsWith('m') ? args[args.indexOf(module) + 1] : module.slice(module.indexOf('m') + 1)
+      const inline = args.some((a) => /^-[a-zA-Z]*c/.test(a) && !a.startsWith('--'))
+      return ask(
+        'unknown',
+        'medium',
+        [`\`${prog} -m\` runs the module \`${name ?? ''}\``],
+        name === undefined || inline ? null : `${prog} -m ${name}`
+      )
+    }
+  }
+  if (['node', 'nodejs', 'bun', 'deno'].includes(prog)) {
+    // Preloaded modules and loaders run before the script: no rule may cover them.
+    const preload = args.find((a) => /^(-r|--require|--import|--loader|--experimental-loader)(=|$)/.test(a))
+    if (preload !== undefined) {
+      return ask('unknown', 'medium', [`\`${prog} ${preload.split('=')[0] ?? ''}\` loads other code first`], null)
+    }
   }
   if (['awk', 'gawk', 'mawk', 'nawk'].includes(prog)) {
     const parsed = parseArgs(args, {
       short: 'fvFE',
-      long: ['file', 'assign', 'field-separator', 'exec', 'include', 'load']
+      long: ['file', 'assign', 'field-separator', 'exec', 'include', 'load', 'source']
     })
-    const fromFile = parsed.opts.some((o) =>
-      ['-f', '-E', '--file', '--exec', '--include', '--load', '-i', '-l'].includes(o.name)
+    const fromFile = parsed.opts.some(
+      (o) =>
+        ['-f', '-E', '-i', '-l'].includes(o.name) ||
+        ['file', 'exec', 'include', 'load'].some((full) => longIs(o.name, full))
     )
-    const program = parsed.positionals[0] ?? ''
-    const runsThings = fromFile || /system|getline|\||>|print[f]?\s*>|close|fflush/.test(program)
+    // Any word (the program, `-e` / `--source` text, `-v` values) that could run a command,
+    // write a file, read the environment or call a function by name counts.
+    const runsThings = fromFile || /system|getline|\||>|close|fflush|ENVIRON|PROCINFO|@/.test(args.join('\n'))
     return ask('unknown', 'medium', [`\`${prog}\` runs an awk program`], runsThings ? null : prog)
   }
   const inline = lookup(INTERPRETERS, prog) ?? []

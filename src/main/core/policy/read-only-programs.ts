@@ -3,9 +3,18 @@
  * for the entries that need them live in system-info-checks and file-read-checks.
  */
 import type { ActionType, RiskLevel } from '../../../shared/events'
-import { checkFile, checkFind, checkRipgrep, checkSed, checkSort, checkTree, checkUniq } from './file-read-checks'
+import {
+  checkFile,
+  checkFind,
+  checkJq,
+  checkRipgrep,
+  checkSed,
+  checkSort,
+  checkTree,
+  checkUniq
+} from './file-read-checks'
 import type { Nesting } from './nested-commands'
-import { checkDate, checkHostname, checkIp } from './system-info-checks'
+import { checkDate, checkHostname, checkIp, checkPs } from './system-info-checks'
 import type { PartVerdict } from './verdict'
 
 export type Check = (args: string[], prog: string, nest: Nesting) => PartVerdict | null | Promise<PartVerdict | null>
@@ -46,7 +55,7 @@ export const READ_ONLY: Record<string, ReadOnlyEntry> = {
   lsb_release: info(),
   df: info(),
   free: info(),
-  ps: info(),
+  ps: info(checkPs),
   which: info(),
   whereis: info(),
   type: info(),
@@ -105,7 +114,7 @@ export const READ_ONLY: Record<string, ReadOnlyEntry> = {
   strings: read(),
   od: read(),
   hexdump: read(),
-  jq: read(),
+  jq: read(checkJq),
   file: read(checkFile),
   uniq: read(checkUniq),
   tree: read(checkTree),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkSedScript } from './sed-script'
+import { checkSedScript, scanSedScript } from './sed-script'
 
 describe('checkSedScript', () => {
   it.each([
@@ -50,5 +50,35 @@ describe('checkSedScript', () => {
 
   it.each(['s/a/b', 's', 'k', '1', 'pw', 's/a/b/x', 'y/a/', '/unterminated'])('%j is unknown', (script) => {
     expect(checkSedScript(script)).toBe('unknown')
+  })
+})
+
+describe('bracket expressions (GNU sed skips them when it looks for the delimiter)', () => {
+  it.each([
+    ['s/[/]/x/e', 'exec'],
+    ['s/[]/]/x/e', 'exec'],
+    ['s/[^]/]/x/e', 'exec'],
+    ['s/[[:alpha:]/]/x/e', 'exec'],
+    ['/[/]/e id', 'exec']
+  ])('%j is %s', (script, verdict) => {
+    expect(checkSedScript(script)).toBe(verdict)
+  })
+
+  it('is never safe when the two readings disagree', () => {
+    expect(checkSedScript('s/[/]/x/p')).toBe('unknown')
+    expect(checkSedScript('/[/]/p')).toBe('unknown')
+    expect(checkSedScript('s/[/]/x/w out')).toBe('unknown')
+  })
+})
+
+describe('scanSedScript', () => {
+  it('lists the files a script reads and writes', () => {
+    expect(scanSedScript('r /etc/passwd').files).toEqual(['/etc/passwd'])
+    expect(scanSedScript('1R other.txt').files).toEqual(['other.txt'])
+    expect(scanSedScript('s/a/b/w out.txt').files).toEqual(['out.txt'])
+    expect(scanSedScript('/x/w out\np').files).toEqual(['out'])
+    // GNU sed reads a file name to the end of the line, `;` included.
+    expect(scanSedScript('r a.txt;p').files).toEqual(['a.txt;p'])
+    expect(scanSedScript('p').files).toEqual([])
   })
 })

@@ -1,17 +1,43 @@
 /**
- * A small, conservative scanner for sed scripts. It only has to answer one question: can the
- * script write files (`w`, `W`, the `w` flag of `s`) or run commands (`e`, the `e` flag of
- * `s`)? Anything it does not understand is reported as `unknown`, never as safe.
+ * A small, conservative scanner for sed scripts. It answers two questions: can the script
+ * write files (`w`, `W`, the `w` flag of `s`) or run commands (`e`, the `e` flag of `s`), and
+ * which files does it name (`r`, `R`, `w`, `W`)? Anything it does not understand is reported as
+ * `unknown`, never as safe.
+ *
+ * GNU sed skips bracket expressions (`[/]`) when it looks for the end of a regular expression;
+ * other seds may not. The script is scanned both ways and the more dangerous answer wins.
  */
 
 export type SedScriptVerdict = 'safe' | 'write' | 'exec' | 'unknown'
 
+export interface SedScriptScan {
+  verdict: SedScriptVerdict
+  /** Files named by `r` / `R` (read) and `w` / `W` / the `w` flag (written), as written. */
+  files: string[]
+}
+
 /** Commands that take no argument (some take an optional number). */
 const SIMPLE = new Set(['p', 'P', '=', 'l', 'L', 'q', 'Q', 'n', 'N', 'd', 'D', 'g', 'G', 'h', 'H', 'x', 'z', 'F'])
 
+const DANGER: readonly SedScriptVerdict[] = ['safe', 'write', 'unknown', 'exec']
+
 export function checkSedScript(script: string): SedScriptVerdict {
-  const s = script
+  return scanSedScript(script).verdict
+}
+
+/** Both readings of the script (with and without bracket expressions), combined. */
+export function scanSedScript(script: string): SedScriptScan {
+  const a = scan(script, true)
+  const b = scan(script, false)
+  const verdict = DANGER.indexOf(a.verdict) >= DANGER.indexOf(b.verdict) ? a.verdict : b.verdict
+  return { verdict, files: [...new Set([...a.files, ...b.files])] }
+}
+
+function scan(s: string, brackets: boolean): SedScriptScan {
   let i = 0
+  const files: string[] = []
+  let writes = false
+  const done = (verdict: SedScriptVerdict): SedScriptScan => ({ verdict, files })
 
   const skipBlanks = (): void => {
     while (s[i] === ' ' || s[i] === '\t') i++
@@ -19,7 +45,15 @@ export function checkSedScript(script: string): SedScriptVerdict {
   const skipToEol = (): void => {
     while (i < s.length && s[i] !== '\n') i++
   }
-  /** Text up to an unescaped newline (`a`, `i`, `c`, `r`, …). */
+  /** A file name: the rest of the line after blanks (`;` and `}` belong to it). */
+  const readFileName = (): void => {
+    skipBlanks()
+    const start = i
+    skipToEol()
+    const name = s.slice(start, i)
+    if (name !== '') files.push(name)
+  }
+  /** Text up to an unescaped newline (`a`, `i`, `c`). */
   const skipText = (): void => {
     while (i < s.length && s[i] !== '\n') {
       if (s[i] === '\\') i++
@@ -32,12 +66,38 @@ export function checkSedScript(script: string): SedScriptVerdict {
     const c = s[i]
     return c === undefined || c === ';' || c === '\n' || c === '}' || c === '#'
   }
-  /** Reads up to the next unescaped `delim`; false when there is none. */
-  const readDelimited = (delim: string): boolean => {
+  /** Skips a bracket expression starting at `[`; false when it is not closed. */
+  const skipBracket = (): boolean => {
+    i++
+    if (s[i] === '^') i++
+    if (s[i] === ']') i++
+    while (i < s.length && s[i] !== ']') {
+      const open = s[i + 1]
+      if (s[i] === '[' && (open === ':' || open === '.' || open === '=')) {
+        const close = s.indexOf(open + ']', i + 2)
+        if (close < 0) return false
+        i = close + 2
+        continue
+      }
+      i++
+    }
+    if (i >= s.length) return false
+    i++
+    return true
+  }
+  /**
+   * Reads up to the next unescaped `delim`; false when there is none. In a regular expression
+   * (`regex`) a bracket expression may hide the delimiter.
+   */
+  const readDelimited = (delim: string, regex: boolean): boolean => {
     while (i < s.length) {
       const c = s[i] as string
       if (c === '\\') {
         i += 2
+        continue
+      }
+      if (regex && brackets && c === '[') {
+        if (!skipBracket()) return false
         continue
       }
       i++
@@ -60,7 +120,7 @@ export function checkSedScript(script: string): SedScriptVerdict {
         i++
       }
       i++
-      if (!readDelimited(delim)) return false
+      if (!readDelimited(delim, true)) return false
       while (s[i] === 'I' || s[i] === 'M') i++
     }
     return true
@@ -72,7 +132,7 @@ export function checkSedScript(script: string): SedScriptVerdict {
       i++
       continue
     }
-    if (!parseAddress()) return 'unknown'
+    if (!parseAddress()) return done('unknown')
     skipBlanks()
     if (s[i] === ',') {
       i++
@@ -81,7 +141,7 @@ export function checkSedScript(script: string): SedScriptVerdict {
         i++
         while (/[0-9]/.test(s[i] ?? '')) i++
       } else if (!parseAddress()) {
-        return 'unknown'
+        return done('unknown')
       }
       skipBlanks()
     }
@@ -90,7 +150,7 @@ export function checkSedScript(script: string): SedScriptVerdict {
       skipBlanks()
     }
     const cmd = s[i]
-    if (cmd === undefined) return 'unknown' // an address without a command
+    if (cmd === undefined) return done('unknown') // an address without a command
     i++
     if (cmd === '{' || cmd === '}') continue
     if (cmd === '#') {
@@ -101,28 +161,43 @@ export function checkSedScript(script: string): SedScriptVerdict {
       while (i < s.length && s[i] !== ';' && s[i] !== '\n') i++
       continue
     }
-    if (cmd === 'a' || cmd === 'i' || cmd === 'c' || cmd === 'r' || cmd === 'R') {
-      skipText() // appended text or a file name to read from: output only
+    if (cmd === 'a' || cmd === 'i' || cmd === 'c') {
+      skipText() // appended text: output only
       continue
     }
-    if (cmd === 'w' || cmd === 'W') return 'write'
-    if (cmd === 'e') return 'exec'
+    if (cmd === 'r' || cmd === 'R') {
+      readFileName() // a file to read from: its contents go to the output
+      continue
+    }
+    if (cmd === 'w' || cmd === 'W') {
+      writes = true
+      readFileName()
+      continue
+    }
+    if (cmd === 'e') return done('exec')
     if (SIMPLE.has(cmd)) {
       skipBlanks()
       while (/[0-9]/.test(s[i] ?? '')) i++
-      if (!atTerminator()) return 'unknown'
+      if (!atTerminator()) return done('unknown')
       continue
     }
     if (cmd === 's' || cmd === 'y') {
       const delim = s[i]
-      if (delim === undefined || delim === '\n' || delim === '\\') return 'unknown'
+      if (delim === undefined || delim === '\n' || delim === '\\') return done('unknown')
       i++
-      if (!readDelimited(delim) || !readDelimited(delim)) return 'unknown'
+      if (!readDelimited(delim, cmd === 's') || !readDelimited(delim, false)) return done('unknown')
+      let written = false
       if (cmd === 's') {
         for (;;) {
           const f = s[i]
-          if (f === 'w') return 'write'
-          if (f === 'e') return 'exec'
+          if (f === 'e') return done('exec')
+          if (f === 'w') {
+            i++
+            writes = true
+            written = true
+            readFileName()
+            break
+          }
           if (f !== undefined && /[gpiImM0-9]/.test(f)) {
             i++
             continue
@@ -130,10 +205,10 @@ export function checkSedScript(script: string): SedScriptVerdict {
           break
         }
       }
-      if (!atTerminator()) return 'unknown'
+      if (!written && !atTerminator()) return done('unknown')
       continue
     }
-    return 'unknown'
+    return done('unknown')
   }
-  return 'safe'
+  return done(writes ? 'write' : 'safe')
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ActionType, RiskLevel } from '../../../shared/events'
+import { callCovered, SHELL_TOOL } from './rules'
 import { assessShellCommand } from './shell-policy'
 
 describe('must ask, even when the planner says none', () => {
@@ -270,7 +271,7 @@ describe('rule keys', () => {
     ['git -C sub commit -m x', ['git commit']],
     ['apt-get -y install htop', ['apt-get install']],
     ['sudo apt update', []],
-    ['docker compose up -d', ['docker compose']],
+    ['docker compose up -d', ['docker compose up']],
     ['systemctl --user restart x', ['systemctl restart']],
     ['cargo build --release', ['cargo build']],
     ['pip install -r requirements.txt', ['pip install']],
@@ -427,5 +428,198 @@ describe('reasons', () => {
     ])
     expect((await assessShellCommand('touch a')).reasons).toEqual(['`touch` changes files'])
     expect((await assessShellCommand('curl http://x')).reasons).toEqual(['`curl` uses the network'])
+  })
+})
+
+describe('rule keys never cover code-running or destructive forms (finding 3)', () => {
+  it.each<[string, string[]]>([
+    // sed: scripts that run commands or cannot be checked have no key; in-place edits and
+    // `w` writes have their own.
+    ["sed 's/[/]/x/e' notes.txt", []],
+    ["sed -n 's/a/b/e' f", []],
+    ["sed -i 's/x/y/e' f", []],
+    ["sed -n 'k' f", []],
+    ['sed -n --frobnicate p f', []],
+    ['sed -n -f script.sed f', []],
+    ['sed -i s/a/b/ f', ['sed -i']],
+    ['sed --in-place s/a/b/ f', ['sed -i']],
+    ['sed -i.bak s/a/b/ f', ['sed -i']],
+    ['sed -ni p f', ['sed -i']],
+    ['sed -n --in p f', ['sed -i']],
+    ["sed -n 'w out' f", ['sed w']],
+    ["sed -n 's/a/b/w out' f", ['sed w']],
+    ["sed -i 's/a/b/w out' f", []],
+    ["sed 's/a/b/' f", ['sed']],
+    // tar, zip, rsync, ssh & co: options that run programs
+    ['tar -xf a.tar', ['tar']],
+    ['tar --to-command=sh -xf a.tar', []],
+    ["tar --checkpoint=1 --checkpoint-action=exec='sh x' -cf a.tar .", []],
+    ['tar --use-compress-program=x -cf a.tar .', []],
+    ['tar --use-comp=x -cf a.tar .', []],
+    ['tar -I zstd -cf a.tar .', []],
+    ['tar xIf zstd a.tar', []],
+    ['tar -F script.sh -cf a.tar .', []],
+    ['tar --info-script=x -cf a.tar .', []],
+    ['tar --new-volume-script=x -cf a.tar .', []],
+    ['tar --rsh-command=x -cf host:a.tar .', []],
+    ['zip a.zip f', ['zip']],
+    ['zip -T a.zip f', []],
+    ["zip -T -TT 'sh -c x' a.zip f", []],
+    ["zip --test --unzip-command 'sh -c x' a.zip f", []],
+    ['rsync -a a b', ['rsync']],
+    ['rsync -e ssh a host:b', []],
+    ["rsync -ave 'sh -c x' a host:b", []],
+    ['rsync --rsh=x a host:b', []],
+    ['rsync --rsync-path=x a host:b', []],
+    ['ssh host', ['ssh']],
+    ['ssh -o ProxyCommand=x host', []],
+    ['ssh -oLocalCommand=x -o PermitLocalCommand=yes host', []],
+    ['ssh -S /tmp/sock host', []],
+    ['ssh -F cfg host', []],
+    ['ssh -J jump host', []],
+    ['scp -o ProxyCommand=x a host:b', []],
+    ['scp -S prog a host:b', []],
+    ['sftp -o ProxyCommand=x host', []],
+    ['sftp -b batch host', []],
+    // git push and reset
+    ['git push', ['git push']],
+    ['git push origin main', ['git push']],
+    ['git push origin +main', ['git push --force']],
+    ['git push origin +main:main', ['git push --force']],
+    ['git push origin :old', ['git push --force']],
+    ['git push --force-with-lease', ['git push --force']],
+    ['git push --force-with-lease=main:abc', ['git push --force']],
+    ['git push --forc', ['git push --force']],
+    ['git push --mirror', ['git push --force']],
+    ['git push --delete origin x', ['git push --force']],
+    ['git push -d origin x', ['git push --force']],
+    ['git push --prune origin', ['git push --force']],
+    ['git push --receive-pack=x /tmp/r', []],
+    ['git reset HEAD~1', ['git reset']],
+    ['git reset --hard', ['git reset --hard']],
+    ['git reset --ha', ['git reset --hard']],
+    ['git reset --har HEAD~1', ['git reset --hard']],
+    // other tables
+    ['find . -exec cat {} +', []],
+    ['find . -delete', ['find -delete']],
+    ['xargs cat', []],
+    ["awk '{print $1}' f", ['awk']],
+    ['awk \'BEGIN{system("id")}\'', []],
+    ['awk \'{print | "sh"}\' f', []],
+    ['awk \'BEGIN{print ENVIRON["HOME"]}\'', []],
+    ['awk --source=\'BEGIN{system("id")}\' f', []],
+    ['awk -f prog.awk f', []],
+    ['less f', []],
+    ['more f', []],
+    ['vim f', []],
+    ['vi f', []],
+    ['nano f', []],
+    ['git -c core.pager=x log', []],
+    ['git diff --ext-diff', []],
+    ['git log --output=x', ['git log --output']],
+    ['git clone --upload-pack=x /tmp/r', []],
+    ['git clone -c core.sshCommand=x host:r', []],
+    ['git clone --template=t https://x/r', []],
+    ['git fetch --upload-pack=x /tmp/r', []],
+    ['git submodule foreach rm -rf .', []],
+    ['git submodule update', ['git submodule update']],
+    ['git clean -n', ['git clean']],
+    ['git clean -fdx', ['git clean -f']],
+    ['git branch new', ['git branch']],
+    ['git branch -D old', ['git branch --delete']],
+    ['git branch --del old', ['git branch --delete']],
+    ['git tag -d v1', ['git tag --delete']],
+    ['git stash', ['git stash']],
+    ['git stash drop', ['git stash drop']],
+    ['git stash clear', ['git stash clear']],
+    ['git remote add o u', ['git remote add']],
+    ['git remote remove o', ['git remote remove']],
+    ['git checkout main', ['git checkout']],
+    ['git checkout -f main', ['git checkout --force']],
+    ['npm run build', ['npm run build']],
+    ['npm exec evil', []],
+    ['npm x evil', []],
+    ['pnpm dlx evil', []],
+    ['yarn node -e x', []],
+    ['npm init vite', []],
+    ['npm run build --script-shell=./evil.sh', []],
+    ['npm config get registry', ['npm config get']],
+    ['npm config set script-shell ./evil.sh', []],
+    ['npm set script-shell=./evil.sh', []],
+    ['npm pkg set scripts.test=x', []],
+    ['npx cowsay', ['npx cowsay']],
+    ['npx -p evil cowsay', []],
+    ['npx --package=evil cowsay', []],
+    ['make', ['make']],
+    ['make test', ['make test']],
+    ['make -j4 test', ['make test']],
+    ['make -C docs html', ['make -C docs html']],
+    ['make -f other.mk', []],
+    ['make --eval=x', []],
+    ['make CC=evil', []],
+    ['go test ./...', ['go test']],
+    ["go test -exec 'sh -c x' ./...", []],
+    ['go build -toolexec=x', []],
+    ['python3 script.py', ['python3']],
+    ['python3 -m http.server', ['python3 -m http.server']],
+    ['node -r ./evil.js app.js', []],
+    ['node --import=./evil.mjs app.js', []],
+    ['apt-get update', ['apt-get update']],
+    ['apt-get -o APT::Update::Pre-Invoke::=evil update', []],
+    ['apt -c evil.conf install x', []],
+    ['pip list --python /tmp/evil', []],
+    ['docker -H ssh://evil ps', []],
+    ['docker run alpine', ['docker run']],
+    ['docker run --privileged alpine', []],
+    ['docker run -v /:/host alpine', []],
+    ['docker run --mount type=bind,src=/,dst=/h alpine', []],
+    ['docker volume ls', ['docker volume ls']],
+    ['docker volume rm x', ['docker volume rm']],
+    ['docker system prune -a', ['docker system prune']],
+    ['kubectl rollout status d', ['kubectl rollout status']],
+    ['kubectl rollout restart d', ['kubectl rollout restart']],
+    ['kubectl --kubeconfig=evil get pods', []],
+    ['gh pr view 1', ['gh pr view']],
+    ['gh repo delete x', ['gh repo delete']],
+    ['gh api repos/o/r', ['gh api']],
+    ['gh api -X DELETE repos/o/r', []],
+    ['gh api graphql -f query=x', []],
+    ['conda run -n e rm -rf x', []],
+    ['pipx run black', ['pipx run black']],
+    ['pipx run --spec evil black', []],
+    ['cargo --config x run', []],
+    ['man ls', ['man']],
+    ["man -P 'sh -c x' ls", []],
+    ['file -C -m x', ['file -C']],
+    ['find *', []],
+    ['sed -n p *', []]
+  ])('%s → %j', async (command, keys) => {
+    const a = await assessShellCommand(command)
+    expect(a.rule_keys).toEqual(keys)
+    expect(a.needs_approval).toBe(true)
+  })
+
+  it('a rule for the everyday form never covers the dangerous one', async () => {
+    const covered = async (command: string, pattern: string): Promise<boolean> =>
+      callCovered(await assessShellCommand(command), [{ tool: SHELL_TOOL, pattern }], SHELL_TOOL)
+    expect(await covered("sed 's/a/b/' f", 'sed')).toBe(true)
+    expect(await covered('sed -i s/a/b/ f', 'sed')).toBe(false)
+    expect(await covered("sed -n 'w out' f", 'sed')).toBe(false)
+    expect(await covered("sed 's/[/]/x/e' notes.txt", 'sed')).toBe(false)
+    expect(await covered('git push origin +main', 'git push')).toBe(false)
+    expect(await covered('git push origin :main', 'git push')).toBe(false)
+    expect(await covered('git reset --ha', 'git reset')).toBe(false)
+    expect(await covered('tar --to-command=sh -xf a.tar', 'tar')).toBe(false)
+    expect(await covered('ssh -o ProxyCommand=x host', 'ssh')).toBe(false)
+    expect(await covered('make deploy', 'make')).toBe(false)
+    expect(await covered('docker compose down -v', 'docker compose')).toBe(false)
+  })
+})
+
+describe('workspace parameter', () => {
+  it('changes nothing for commands inside the workspace and nothing without one', async () => {
+    const without = await assessShellCommand('ls -la')
+    const within = await assessShellCommand('ls -la', undefined, process.cwd())
+    expect(within).toEqual(without)
   })
 })

@@ -2,24 +2,44 @@
  * The safety gate for shell commands (like Codex CLI's "safe command" check).
  *
  * A command runs without a person only when it parses into plain parts (see bash-parser) AND
- * every part is a program on the read-only allow-list, used with safe arguments.
- * Everything else needs a person. The rest of the work here is describing the command well:
- * its action type, risk level, plain-English reasons and the keys an "Always allow" rule
- * would be made of.
+ * every part is a program on the read-only allow-list, used with safe arguments, AND (given
+ * the workspace) every file it names is inside the workspace. Everything else needs a person.
+ * The rest of the work here is describing the command well: its action type, risk level,
+ * plain-English reasons, the paths outside the workspace it names and the keys an "Always
+ * allow" rule would be made of.
+ *
+ * Workspace confinement (see confinement and operands): every operand that could be a path
+ * (non-option words, `--opt=value` values, path options such as `git -C`, `cd` targets,
+ * files named in sed scripts) is resolved like the file tools resolve paths (`~`, `..`,
+ * symlinks, wildcards expanded) against the workspace root and against every folder an earlier
+ * `cd` may have gone to. A part naming anything outside asks, lists it in `outside_workspace`
+ * and has no rule key. So do walks that follow symlinks out (`grep -R`, `rg -L`, `find -L`, …)
+ * and `git` in a workspace that is only part of a larger repository. With or without a
+ * workspace, process folders under `/proc` (other programs' environment variables) ask, as do
+ * `ps e`, `printenv`, `set` and jq's `env`.
  *
  * Risk levels:
  * - `none`: pure system information (`pwd`, `whoami`, `uname`, `df`, `ps`, …).
  * - `low`: other read-only commands (`ls`, `cat`, `grep`, `git status`, `apt list`, …).
  * - `medium`: anything that changes files, controls processes, uses the network, runs other
- *   programs, or cannot be parsed into plain parts (substitutions, redirects, …).
+ *   programs, reads outside the workspace or cannot be parsed into plain parts (substitutions,
+ *   redirects, …).
  * - `high`: recursive or disk-level deletion (`rm -r`, `find -delete`, `dd`, …), package
- *   installs and removals, and anything privileged (`sudo`, `su`, `pkexec`, `doas`).
+ *   installs and removals, forced pushes and hard resets, and anything privileged (`sudo`,
+ *   `su`, `pkexec`, `doas`).
  *
- * "Always allow" keys are the program plus its subcommand (`git status`, `apt list`, `touch`).
- * A few high-risk forms get their own key so a rule for the everyday form never covers them:
- * `rm -r`, `find -delete`, `git push --force`, `git reset --hard`. Parts that run code given
- * inline or another program (`bash -c`, `python -c`, `eval`, `xargs`, `env`, `find -exec`,
- * `git -c`, `sed … e`, …) and privileged commands have no key, so no rule can ever cover them.
+ * "Always allow" keys are the program plus its subcommand (`git status`, `apt list`, `touch`),
+ * plus the verb where a subcommand has verbs (`git stash drop`, `docker volume rm`, `gh repo
+ * delete`) and the script or target where that is what runs (`npm run build`, `make test`,
+ * `python3 -m http.server`). Destructive or writing forms get their own key so a rule for the
+ * everyday form never covers them: `rm -r`, `find -delete`, `sed -i`, `sed w`, `git push
+ * --force` (also `+ref`, `:ref`, `--delete`, `--mirror`, `--prune`), `git reset --hard`,
+ * `git clean -f`, `git branch --delete`. Parts that run code given inline or another program
+ * (`bash -c`, `python -c`, `eval`, `xargs`, `env`, `find -exec`, `git -c`, `git diff
+ * --ext-diff`, `sed … e`, sed scripts Duck cannot check, `tar --to-command`, `rsync -e`,
+ * `ssh -o`, `npx -p`, `npm exec`, `make -f`, `awk` with `system`, pagers and editors, …),
+ * parts whose wildcards could turn into options, parts that read outside the workspace and
+ * privileged commands have no key, so no rule can ever cover them.
  *
  * The planner's risk can only raise the reported risk. `needs_approval` is decided by the
  * command alone, except that a planner risk of `high` always asks a person too.
@@ -27,11 +47,13 @@
  * This module combines the verdicts of a command's parts; the per-program rules live in
  * read-only-programs (the allow-list and its argument checks), program-runners (sudo, shells,
  * interpreters, wrappers), subcommand-programs (git, package managers, docker, …) and
- * other-programs (programs that are never read-only).
+ * other-programs (programs that are never read-only); confinement judges the files.
  */
-import type { RiskLevel } from '../../../shared/events'
+import type { ActionType, RiskLevel } from '../../../shared/events'
 import type { Assessment } from '../tools/types'
+import type { CommandPart } from './bash-parser'
 import { analyzeCommand } from './bash-parser'
+import { confineParts, outsidePaths } from './confinement'
 import type { Nesting } from './nested-commands'
 import { CODE_BUILTINS, OTHER_PROGRAMS } from './other-programs'
 import { interpreter, INTERPRETERS, privileged, PRIVILEGED, shell, SHELLS, wrapper, WRAPPERS } from './program-runners'
@@ -43,9 +65,16 @@ import { ask, lookup, safe, unique } from './verdict'
 
 export type { PartVerdict } from './verdict'
 
-/** Assesses a shell command; see the module comment for the rules. */
-export async function assessShellCommand(command: string, plannerRisk?: RiskLevel): Promise<Assessment> {
-  const summary = await summarize(command, 0)
+/**
+ * Assesses a shell command; see the module comment for the rules. `workspace` is the folder the
+ * command runs in: read-only parts that name files outside it ask.
+ */
+export async function assessShellCommand(
+  command: string,
+  plannerRisk?: RiskLevel,
+  workspace?: string
+): Promise<Assessment> {
+  const summary = await summarize(command, 0, workspace)
   let needsApproval = !summary.safe || summary.privileged
   const reasons = [...summary.reasons]
   if (plannerRisk === 'high' && !needsApproval) {
@@ -57,7 +86,7 @@ export async function assessShellCommand(command: string, plannerRisk?: RiskLeve
     action_type: summary.action,
     needs_approval: needsApproval,
     reasons: needsApproval ? unique(reasons) : [],
-    outside_workspace: [],
+    outside_workspace: summary.outside,
     privileged: summary.privileged,
     rule_keys: summary.privileged ? [] : summary.ruleKeys
   }
@@ -71,12 +100,47 @@ export async function classifyArgv(argv: string[], globs?: boolean[]): Promise<P
 // ---------------------------------------------------------------------------------------------
 // Whole commands
 
-async function summarize(command: string, depth: number): Promise<Summary> {
+const READING: ReadonlySet<ActionType> = new Set(['file_read', 'system_info', 'package_check'])
+
+/**
+ * The verdicts of a plain command's parts with the workspace check folded in: a part that
+ * names files outside the workspace asks and has no rule key.
+ */
+async function confine(
+  parts: readonly CommandPart[],
+  verdicts: PartVerdict[],
+  workspace: string | undefined
+): Promise<{ verdicts: PartVerdict[]; outside: string[] }> {
+  const confinement = await confineParts(
+    parts.map((part, i) => ({
+      argv: part.argv,
+      globs: part.globs,
+      reads: READING.has((verdicts[i] as PartVerdict).action)
+    })),
+    workspace
+  )
+  const confined = verdicts.map((verdict, i) => {
+    const reasons = confinement[i]?.reasons ?? []
+    if (reasons.length === 0) return verdict
+    return {
+      ...verdict,
+      safe: false,
+      key: null,
+      risk: maxRisk(verdict.risk, 'medium'),
+      reasons: unique([...(verdict.safe ? [] : verdict.reasons), ...reasons])
+    }
+  })
+  return { verdicts: confined, outside: unique(confinement.flatMap((c) => c.outside)) }
+}
+
+async function summarize(command: string, depth: number, workspace?: string): Promise<Summary> {
   const analysis = await analyzeCommand(command)
   if (analysis.parsed.ok) {
     const { parts } = analysis.parsed
-    const verdicts: PartVerdict[] = []
-    for (const part of parts) verdicts.push(await classify(part.argv, part.globs, depth))
+    const classified: PartVerdict[] = []
+    for (const part of parts) classified.push(await classify(part.argv, part.globs, depth))
+    const { verdicts, outside } =
+      depth === 0 ? await confine(parts, classified, workspace) : { verdicts: classified, outside: [] }
     const keys = verdicts.map((v) => v.key)
     const allKeyed = keys.every((k): k is string => k !== null)
     return {
@@ -85,13 +149,17 @@ async function summarize(command: string, depth: number): Promise<Summary> {
       action: mostDangerousAction(verdicts.map((v) => v.action)),
       privileged: verdicts.some((v) => v.privileged),
       reasons: unique(verdicts.flatMap((v) => (v.safe ? [] : v.reasons))),
-      ruleKeys: allKeyed ? unique(keys) : []
+      ruleKeys: allKeyed ? unique(keys) : [],
+      outside
     }
   }
 
   // Not plain: a person must look. Classify what can be found, for the card.
-  const verdicts: PartVerdict[] = []
-  for (const cmd of analysis.commands) verdicts.push(await classify(cmd.argv, cmd.globs, depth))
+  const classified: PartVerdict[] = []
+  for (const cmd of analysis.commands) classified.push(await classify(cmd.argv, cmd.globs, depth))
+  const { verdicts, outside } =
+    depth === 0 ? await confine(analysis.commands, classified, workspace) : { verdicts: classified, outside: [] }
+  const redirected = analysis.redirects.flatMap((r) => [r.writes, r.reads]).filter((w) => w !== undefined)
   const actions = verdicts.map((v) => v.action)
   const reasons = [...analysis.problems]
   if (analysis.redirects.some((r) => r.writes !== undefined)) actions.push('file_write')
@@ -102,7 +170,8 @@ async function summarize(command: string, depth: number): Promise<Summary> {
     action: actions.length > 0 ? mostDangerousAction(actions) : 'unknown',
     privileged: verdicts.some((v) => v.privileged),
     reasons: unique([...reasons, ...verdicts.flatMap((v) => (v.safe ? [] : v.reasons))]),
-    ruleKeys: []
+    ruleKeys: [],
+    outside: unique([...outside, ...(depth === 0 ? await outsidePaths(redirected, workspace) : [])])
   }
 }
 
@@ -149,6 +218,7 @@ async function classify(argv: string[], globs: boolean[], depth: number): Promis
   const readOnly = lookup(READ_ONLY, prog)
   if (readOnly) {
     if (readOnly.check) {
+      // What the wildcard expands to can change from one run to the next: no rule may cover it.
       const glob = optionLikeGlob(args, argGlobs)
       if (glob !== null) {
         return ask(
@@ -157,7 +227,7 @@ async function classify(argv: string[], globs: boolean[], depth: number): Promis
           [
             `the wildcard \`${glob}\` could expand to a file name that starts with \`-\` and be taken as an option of \`${prog}\``
           ],
-          prog
+          null
         )
       }
       const verdict = await readOnly.check(args, prog, nest)
@@ -177,7 +247,7 @@ async function classify(argv: string[], globs: boolean[], depth: number): Promis
         [
           `the wildcard \`${glob}\` could expand to a file name that starts with \`-\` and be taken as an option of \`${prog}\``
         ],
-        verdict.key
+        null
       )
     }
     return verdict

@@ -6,7 +6,7 @@
 import type { ActionType } from '../../../shared/events'
 import { findSubcommand } from './argv-options'
 import { git } from './git-commands'
-import { apt, dpkg, goTool, npm, npx, pacman } from './package-managers'
+import { apt, dpkg, goTool, npm, npx, pacman, verbKey } from './package-managers'
 import type { PartVerdict } from './verdict'
 import { ask, asks, DEFAULT_RISK, lookup, safe, subKey } from './verdict'
 
@@ -23,8 +23,19 @@ interface SubTable {
   none?: ActionType
   /** What an unknown subcommand is. */
   fallback?: ActionType
-  /** Arguments (anywhere) that make a read-only subcommand unsafe, e.g. pip's `--python`. */
+  /**
+   * Arguments (anywhere) that make a read-only subcommand unsafe, e.g. pip's `--python`. Calls
+   * with them have no rule key, whatever the subcommand.
+   */
   unsafeArgs?: RegExp
+  /** Options before the subcommand that point the tool elsewhere or at other code: no key. */
+  unsafeGlobals?: RegExp
+  /** Subcommands whose next word is a verb of its own (`docker volume ls` / `rm`): key with it. */
+  groups?: string[]
+  /** Subcommands that run any program given on the command line: no key. */
+  runsAnything?: string[]
+  /** Arguments after these subcommands that give access to the host (`docker run --privileged`): no key. */
+  hostAccess?: { subs: string[]; args: RegExp }
 }
 
 function words(action: ActionType, list: string): Record<string, ActionType> {
@@ -49,25 +60,87 @@ function table(t: SubTable): SubHandler {
       const action = t.none ?? 'unknown'
       return action === 'system_info' ? safe(action, 'none', prog) : asks(action, prog, prog)
     }
+    const rest = args.slice(idx + 1)
+    const unsafeGlobal = t.unsafeGlobals && args.slice(0, idx).find((a) => t.unsafeGlobals?.test(a))
+    const unsafeArg = args.find((a) => t.unsafeArgs?.test(a))
+    const hostArg =
+      t.hostAccess && t.hostAccess.subs.includes(sub) ? rest.find((a) => t.hostAccess?.args.test(a)) : undefined
+    let ruleKey: string | null = t.groups?.includes(sub) ? verbKey(key, rest) : key
+    if (unsafeGlobal !== undefined || unsafeArg !== undefined || hostArg !== undefined) ruleKey = null
+    if (t.runsAnything?.includes(sub)) ruleKey = null
     const safeAction = t.safe && lookup(t.safe, sub)
     if (safeAction) {
       // Options before the subcommand (`docker -H ssh://…`, `pip --python …`) can make the
       // tool connect elsewhere or run another program: such calls ask.
-      const bad = args.slice(0, idx).find((a) => a.startsWith('-')) ?? args.find((a) => t.unsafeArgs?.test(a))
+      const bad = args.slice(0, idx).find((a) => a.startsWith('-')) ?? unsafeArg
       if (bad !== undefined) {
         return ask(
           safeAction,
           'medium',
           [`\`${key}\` is given the option \`${bad}\`, which Duck does not allow without a person`],
-          key
+          null
         )
       }
       return safe(safeAction, DEFAULT_RISK[safeAction], key)
     }
     const action = (t.other && lookup(t.other, sub)) ?? t.fallback ?? 'unknown'
-    return asks(action, key, key)
+    return asks(action, key, ruleKey)
   }
 }
+
+/** gh subcommands without a verb after them. */
+const GH_SINGLE = new Set(['api', 'browse', 'status', 'completion', 'help', 'version', 'search'])
+
+/**
+ * `gh`: the key holds the verb (`gh pr view` is not `gh repo delete`). `gh api` with another
+ * method or with fields (which make it a POST) has no key.
+ */
+function gh(args: string[], prog: string): PartVerdict {
+  const idx = findSubcommand(args, ['-R', '--repo'])
+  const sub = idx >= 0 ? args[idx] : undefined
+  if (sub === undefined) {
+    if (args.length > 0 && args.every((a) => /^(--version|-h|--help)$/.test(a))) {
+      return safe('system_info', 'none', prog)
+    }
+    return asks('network', prog, prog)
+  }
+  const rest = args.slice(idx + 1)
+  const key = subKey(prog, sub)
+  if (sub === 'api') {
+    const writes = rest.some(
+      (a) => /^(-X|--method|-f|-F|--field|--raw-field|--input)(=|$)/.test(a) || /^-[XfF]./.test(a)
+    )
+    return asks('network', key, writes ? null : key)
+  }
+  return asks('network', key, GH_SINGLE.has(sub) ? key : verbKey(key, rest))
+}
+
+const DOCKER_HOST_ACCESS = {
+  subs: ['run', 'create', 'exec', 'container', 'compose'],
+  args: /^(-v|--(privileged|pid|ipc|uts|userns|cgroupns|cap-add|security-opt|device|volume|volumes-from|mount|net|network)(=|$))/
+}
+const DOCKER_GROUPS = [
+  'compose',
+  'container',
+  'image',
+  'volume',
+  'network',
+  'system',
+  'builder',
+  'buildx',
+  'context',
+  'plugin',
+  'swarm',
+  'node',
+  'service',
+  'stack',
+  'secret',
+  'config',
+  'manifest',
+  'trust',
+  'machine',
+  'pod'
+]
 
 export const SUBCOMMANDS: Record<string, SubHandler> = {
   git,
@@ -99,6 +172,7 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
       '--trusted-host'
     ],
     unsafeArgs: /^--(py|log)/, // --python runs another interpreter; --log writes a file
+    groups: ['config', 'cache'],
     safe: words('package_check', 'list show freeze check --version'),
     other: {
       ...words('package_install', 'install uninstall download'),
@@ -107,6 +181,8 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
     }
   }),
   pipx: table({
+    unsafeArgs: /^--(spec|python|pip-args)/,
+    groups: ['run'],
     safe: words('package_check', 'list'),
     other: {
       ...words(
@@ -121,10 +197,12 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
     other: words('package_install', 'install uninstall update cleanup')
   }),
   conda: table({
+    runsAnything: ['run'],
     safe: words('package_check', 'list info search'),
     other: { ...words('package_install', 'install remove uninstall update upgrade create'), ...words('unknown', 'run') }
   }),
   brew: table({
+    groups: ['services', 'bundle', 'tap-new'],
     safe: words(
       'package_check',
       'list ls info search outdated config deps uses leaves desc home --version --prefix --cellar'
@@ -167,6 +245,7 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
     fallback: 'package_install'
   }),
   snap: table({
+    groups: ['run'],
     safe: words('package_check', 'list info find version changes'),
     other: {
       ...words('package_install', 'install remove refresh revert enable disable'),
@@ -176,6 +255,7 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
     fallback: 'package_install'
   }),
   flatpak: table({
+    groups: ['run'],
     safe: words('package_check', 'list info search remote-ls remotes history'),
     other: {
       ...words('package_install', 'install uninstall update remote-add remote-delete'),
@@ -185,6 +265,8 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
   }),
   cargo: table({
     valueOpts: ['-Z', '--config', '-C'],
+    unsafeGlobals: /^(-Z|--config)/,
+    unsafeArgs: /^--config(=|$)/,
     other: {
       ...words('package_install', 'install uninstall'),
       ...words('network', 'fetch publish search login'),
@@ -193,6 +275,9 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
   }),
   docker: table({
     valueOpts: ['-H', '--host', '-c', '--context', '--config', '-l', '--log-level'],
+    unsafeGlobals: /^(-H|--host|-c|--context|--config)/,
+    groups: DOCKER_GROUPS,
+    hostAccess: DOCKER_HOST_ACCESS,
     safe: words('system_info', 'ps images version info'),
     other: {
       ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'),
@@ -200,6 +285,9 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
     }
   }),
   podman: table({
+    unsafeGlobals: /^(--url|--connection|-c|--remote|-r|--root|--runroot|--conmon|--runtime|--hooks-dir)/,
+    groups: DOCKER_GROUPS,
+    hostAccess: DOCKER_HOST_ACCESS,
     safe: words('system_info', 'ps images version info'),
     other: {
       ...words('process', 'run exec start stop restart kill rm rmi pause unpause compose create'),
@@ -208,9 +296,12 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
   }),
   kubectl: table({
     valueOpts: ['-n', '--namespace', '--context', '--cluster', '--kubeconfig', '-s', '--server', '--user'],
+    // A kubeconfig can name credential programs to run.
+    unsafeGlobals: /^--kubeconfig/,
+    groups: ['rollout', 'config', 'auth', 'certificate', 'plugin', 'set', 'create', 'cluster-info'],
     fallback: 'network'
   }),
-  gh: table({ valueOpts: ['-R', '--repo'], fallback: 'network' }),
+  gh,
   systemctl: table({
     valueOpts: [
       '-H',

@@ -67,3 +67,74 @@ function ipKey(args: string[]): string {
   const sub = args.find((a) => !a.startsWith('-'))
   return sub ? `ip ${sub}` : 'ip'
 }
+
+/** Long options of procps `ps` whose value may be the next word. */
+const PS_LONG_VALUE = new Set([
+  '--sort',
+  '--format',
+  '--pid',
+  '--ppid',
+  '--quick-pid',
+  '--sid',
+  '--tty',
+  '--user',
+  '--User',
+  '--group',
+  '--Group',
+  '--cols',
+  '--columns',
+  '--width',
+  '--rows',
+  '--lines',
+  '--context'
+])
+/** UNIX-style (`-…`) option letters without a value; `-e` among them means "every process". */
+const PS_UNIX_FLAGS = 'AadefFHjlLMmNTwyZcP'
+/** UNIX-style option letters whose value follows. */
+const PS_UNIX_VALUE = 'CGgOopqstUu'
+/** BSD-style (no dash) option letters whose value follows. */
+const PS_BSD_VALUE = 'OopqtUk'
+
+/**
+ * `ps` shows other programs' environment variables (API keys among them) with the BSD `e`
+ * modifier (`ps e`, `ps aux e`, `ps -eo pid,args e`) and with macOS's `-E`. procps also reads a
+ * dashed cluster it cannot parse as BSD options (`ps -axe` is `ps axe`), so a dashed cluster
+ * with an `e` asks unless it is plainly UNIX-style (`-e`, `-ef`, `-eo FORMAT`).
+ */
+export function checkPs(args: string[]): PartVerdict | null {
+  const shows = ask('system_info', 'medium', ['`ps e` shows the environment variables of running programs'], null)
+  if (args.some((a) => /environ/i.test(a))) return shows // the `environ` format keyword
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg.startsWith('--')) {
+      if (!arg.includes('=') && PS_LONG_VALUE.has(arg)) i++
+      continue
+    }
+    if (arg.startsWith('-')) {
+      const letters = arg.slice(1)
+      if (letters.includes('E')) return shows
+      let unix = true
+      for (let j = 0; j < letters.length; j++) {
+        const c = letters[j] as string
+        if (PS_UNIX_VALUE.includes(c)) {
+          if (j === letters.length - 1) i++
+          else unix = false // an attached value: procps may read the cluster as BSD options
+          break
+        }
+        if (!PS_UNIX_FLAGS.includes(c)) unix = false
+      }
+      if (letters.includes('e') && !unix) return shows
+      continue
+    }
+    if (/^[0-9,]+$/.test(arg)) continue // process ids
+    for (let j = 0; j < arg.length; j++) {
+      const c = arg[j] as string
+      if (c === 'e') return shows
+      if (PS_BSD_VALUE.includes(c)) {
+        if (j === arg.length - 1) i++
+        break
+      }
+    }
+  }
+  return null
+}

@@ -26,6 +26,8 @@ export interface Summary {
   reasons: string[]
   /** Empty when any part may not be covered by a rule or the command is not plain. */
   ruleKeys: string[]
+  /** Real paths outside the workspace the command names (empty without a workspace). */
+  outside: string[]
 }
 
 export function safe(action: ActionType, risk: RiskLevel, key: string): PartVerdict {

@@ -70,7 +70,7 @@ function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
       'Run a shell command in the workspace. Read-only commands run at once; anything else waits for the person. sudo asks for their password.',
     parameters: { command: 'string, one command line' },
     schema: ShellArgs,
-    assess: (args) => assessShellCommand(args.command),
+    assess: (args, ctx) => assessShellCommand(args.command, undefined, ctx.workspace),
     needsPassword: async (args) => (await sudoArgv(args.command)) !== null,
     async run(args, ctx) {
       const runOptions = {
