@@ -1,29 +1,17 @@
 /** The agent runtime's behaviour beyond the seed: approvals, policy, failures, restarts. */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  MODELS,
-  directive,
-  fakeSudo,
-  hasObservations,
-  messagesText,
-  startHarness,
-  type Harness
-} from '../support/harness'
+import { MODELS, directive, hasObservations, messagesText, startHarness, type Harness } from '../support/harness'
 import type { WireEvent } from '../support/sse'
 
 let h: Harness
-let sudoDir: string
 beforeAll(async () => {
-  sudoDir = mkdtempSync(join(tmpdir(), 'duck-sudo-'))
-  h = await startHarness({ tools: { sudoPath: fakeSudo(sudoDir, 'correct horse') } })
+  h = await startHarness({ sudoPassword: 'correct horse' })
 })
 afterEach(() => h.fake.reset())
 afterAll(async () => {
   await h.stop()
-  rmSync(sudoDir, { recursive: true, force: true })
 })
 
 function planOnce(actions: Parameters<typeof directive>[0], risk = 'low') {
@@ -492,8 +480,7 @@ describe('secrets', () => {
   it('a canary sudo password is found nowhere after the task', async () => {
     const canary = 'canary-Pw-7f3a9c'
     await h.stop()
-    const dir = mkdtempSync(join(tmpdir(), 'duck-canary-'))
-    h = await startHarness({ tools: { sudoPath: fakeSudo(dir, canary) } })
+    h = await startHarness({ sudoPassword: canary })
     const logs: string[] = []
     const original = { log: console.log, error: console.error, warn: console.warn }
     console.log = (...a: unknown[]) => logs.push(a.map(String).join(' '))
@@ -544,7 +531,6 @@ describe('secrets', () => {
       }
     } finally {
       Object.assign(console, original)
-      rmSync(dir, { recursive: true, force: true })
     }
   })
 })

@@ -2,31 +2,19 @@
  * The original system's smoke test, scenario by scenario, over real HTTP: the headless server
  * and a fake OpenAI-compatible server, so the real openai SDK does the talking.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeRequestBody } from '../support/fake-model-server'
-import {
-  MODELS,
-  directive,
-  fakeSudo,
-  hasObservations,
-  messagesText,
-  startHarness,
-  type Harness
-} from '../support/harness'
+import { MODELS, directive, hasObservations, messagesText, startHarness, type Harness } from '../support/harness'
 
 let h: Harness
-let sudoDir: string
 beforeAll(async () => {
-  sudoDir = mkdtempSync(join(tmpdir(), 'duck-sudo-'))
-  h = await startHarness({ tools: { sudoPath: fakeSudo(sudoDir, 'secret') } })
+  h = await startHarness({ sudoPassword: 'secret' })
 })
 afterEach(() => h.fake.reset())
 afterAll(async () => {
   await h.stop()
-  rmSync(sudoDir, { recursive: true, force: true })
 })
 
 function actionCalls(): FakeRequestBody[] {

@@ -5,7 +5,7 @@ import { readEnvConfig } from '../../src/main/core/config/env'
 import { DuckService, type DuckServiceOptions } from '../../src/main/core/service'
 import { listen, type RunningServer } from '../../src/main/server/listen'
 import { startFakeModelServer, type FakeModelServer } from './fake-model-server'
-import { MODELS } from './scripting'
+import { MODELS, writeFakeSudo } from './scripting'
 import { parseSse, type WireEvent } from './sse'
 
 export { MODELS, directive, hasObservations, messagesText, writeFakeSudo as fakeSudo } from './scripting'
@@ -25,9 +25,15 @@ export interface Harness {
   stop(): Promise<void>
 }
 
-export async function startHarness(options: Partial<DuckServiceOptions> = {}): Promise<Harness> {
+export interface HarnessOptions extends Partial<DuckServiceOptions> {
+  /** Run sudo through a fake that accepts this password (kept in the harness's temp folder). */
+  sudoPassword?: string
+}
+
+export async function startHarness({ sudoPassword, ...options }: HarnessOptions = {}): Promise<Harness> {
   const fake = await startFakeModelServer()
   const dataDir = mkdtempSync(join(tmpdir(), 'duck-seed-'))
+  if (sudoPassword !== undefined) options.tools = { ...options.tools, sudoPath: writeFakeSudo(dataDir, sudoPassword) }
   const env = {
     DUCK_DB_PATH: join(dataDir, 'duck.sqlite3'),
     DUCK_MODEL_BASE_URL: fake.url,
