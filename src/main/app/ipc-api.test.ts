@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DoneEvent, StreamEvent } from '../../shared/events'
 import { API_METHODS, IPC_EVENTS, type IpcResult, type TaskEventMessage } from '../../shared/ipc'
 import { directive, MODELS } from '../../../test/support/harness'
+import type { CallContext } from './ipc'
 import { createApiHandlers, type ServicePort } from './ipc-api'
 import { startShell, type ShellUnderTest } from './testing/duck'
 import { fakeSender, MAIN_URL } from './testing/fakes'
@@ -10,6 +11,24 @@ describe('the DuckApi handler table', () => {
   it('has exactly one handler per DuckApi method', () => {
     const table = createApiHandlers({ service: {} as ServicePort, streamTo: () => () => undefined })
     expect(Object.keys(table).sort()).toEqual([...API_METHODS].sort())
+  })
+
+  it('takes a password from the page only where there is no native password sheet', async () => {
+    const submitted: unknown[] = []
+    const service = {
+      checkStreamable: () => undefined,
+      submitPassword: async (taskId: unknown) => void submitted.push(taskId)
+    } as unknown as ServicePort
+    const ctx = { page: 'main', sender: fakeSender(1, MAIN_URL) } as CallContext
+    const request = { approval_id: 'appr_1', password: 'pw' }
+    const plain = createApiHandlers({ service, streamTo: () => () => undefined })
+    await plain['tasks.password'](ctx, 'task_1', request, 's1')
+    expect(submitted).toEqual(['task_1'])
+    const desktop = createApiHandlers({ service, streamTo: () => () => undefined, passwordSheet: true })
+    expect(() => desktop['tasks.password'](ctx, 'task_1', request, 's1')).toThrow(
+      'In the desktop app the password goes through its own sheet.'
+    )
+    expect(submitted).toEqual(['task_1'])
   })
 })
 
@@ -103,6 +122,16 @@ describe('DuckApi over IPC, against a real DuckService', () => {
     const log = (await shell.call(shell.main, 'tasks.events', taskId)) as IpcResult<{ event_type: string }[]>
     expect(log.ok && log.value.at(-1)?.event_type).toBe('done')
     expect(shell.quickAsk.sent).toEqual([])
+  })
+
+  it('refuses a password from the main and quick-ask pages: only the native sheet submits one', async () => {
+    for (const page of [shell.main, shell.quickAsk]) {
+      const result = await shell.call(page, 'tasks.password', 'task_1', { approval_id: 'appr_1', password: 'pw' }, 'p1')
+      expect(result).toEqual({
+        ok: false,
+        error: { code: 'forbidden', message: 'In the desktop app the password goes through its own sheet.' }
+      })
+    }
   })
 
   it('passes the rename title on as the service expects it', async () => {

@@ -45,6 +45,11 @@ export interface ApiHandlerDeps {
   streamTo(ctx: CallContext, streamId: string): StreamListener
   /** Throws when this page may not start a task now (quick ask while it is paused). */
   mayStartTask?(ctx: CallContext): void
+  /**
+   * The native password sheet takes passwords (Electron): the pages may not send one themselves,
+   * so a password only ever crosses the sheet's own channel.
+   */
+  passwordSheet?: boolean
 }
 
 function streamIdOf(value: unknown): string {
@@ -71,6 +76,9 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
       return service.continueTask(taskId, request, deps.streamTo(ctx, id))
     },
     'tasks.password': (ctx, taskId, request, streamId) => {
+      if (deps.passwordSheet) {
+        throw new DuckApiError('forbidden', 'In the desktop app the password goes through its own sheet.')
+      }
       const id = streamIdOf(streamId)
       service.checkStreamable('password', taskId, request)
       return service.submitPassword(taskId, request, deps.streamTo(ctx, id))

@@ -1,6 +1,7 @@
 /**
  * The main window: created through the window factory with its remembered bounds, shown and
- * focused on demand, reloaded with `?conversation=<id>` to open a conversation.
+ * focused on demand. A conversation opens by the `open-conversation` command in a loaded page
+ * (keeping its drafts and live streams), or by `?conversation=<id>` in a page still to load.
  */
 import type { BrowserWindow, Rectangle } from 'electron'
 import type { DesktopCommand } from '../../shared/ipc'
@@ -54,10 +55,16 @@ export class MainWindow {
     return win
   }
 
-  /** Loads the main page with that conversation and brings the window forward. */
+  /** Opens that conversation in the main page and brings the window forward. */
   showConversation(conversationId: string): void {
-    const query = { conversation: conversationId }
     const existing = this.window
+    if (existing && !existing.webContents.isLoading()) {
+      // A loaded page opens it itself: a reload would lose its drafts and live streams.
+      this.command({ type: 'open-conversation', conversation_id: conversationId })
+      return
+    }
+    // A page still loading has nothing to lose; a new window opens on it.
+    const query = { conversation: conversationId }
     if (existing) this.deps.factory.load(existing, 'main', query)
     else this.ensure(query)
     this.show()

@@ -266,6 +266,7 @@ async function start(): Promise<void> {
     createApiHandlers({
       service: duck,
       streamTo: (ctx, streamId) => streams.listener(ctx.sender, streamId),
+      passwordSheet: true,
       mayStartTask: (ctx) => quickAsk.mayStartTask(ctx)
     }),
     { pages: appPages, policy, log }

@@ -69,6 +69,16 @@ export function reactTo(current: SheetRequest | null, event: StreamEvent): Sheet
   return { type: 'none' }
 }
 
+/**
+ * A queued request no longer waits for its password: its task ended (or stopped for something
+ * else), or asked again under another approval.
+ */
+export function outdates(queued: SheetRequest, event: StreamEvent): boolean {
+  if (event.task_id !== queued.taskId) return false
+  if (event.type === 'done') return event.status !== 'waiting_for_password'
+  return event.type === 'tool_password_requested' && event.approval_id !== queued.approvalId
+}
+
 export function submitted(request: SheetRequest): SheetRequest {
   return { ...request, busy: true, submitted: true, error: null }
 }

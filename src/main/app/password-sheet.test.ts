@@ -7,9 +7,12 @@ import {
   type PasswordSheetView,
   type TaskEventMessage
 } from '../../shared/ipc'
-import { lastPasswordRequest, reactTo, requestFrom, submitted } from './password-sheet-state'
+import type { StreamListener } from '../core/agent/emitter'
+import { PasswordSheetController, type PasswordSheetDeps, type SheetWindowLike } from './password-sheet'
+import { lastPasswordRequest, outdates, reactTo, requestFrom, submitted } from './password-sheet-state'
+import { createTaskStreams, type TaskObserver } from './task-streams'
 import { scriptSudoTask, startShell, SUDO_PASSWORD, type ShellUnderTest } from './testing/duck'
-import { fakeSender, SHEET_URL, type FakeSender } from './testing/fakes'
+import { fakeSender, MAIN_URL, QUICK_ASK_URL, SHEET_URL, type FakeSender } from './testing/fakes'
 
 const base = { task_id: 'task_1', conversation_id: 'conv_1', seq: 1 }
 const asked: StreamEvent = {
@@ -21,6 +24,26 @@ const asked: StreamEvent = {
   attempts_left: 3,
   status: 'waiting_for_password'
 }
+
+const done = (status: DoneEvent['status'], taskId = 'task_1'): StreamEvent => ({
+  ...base,
+  task_id: taskId,
+  type: 'done',
+  status,
+  generation_stats: {
+    output_tokens: 0,
+    ttft_ms: null,
+    duration_ms: 0,
+    min_tokens_per_second: null,
+    avg_tokens_per_second: null,
+    max_tokens_per_second: null
+  }
+})
+const askedFor = (taskId: string, approvalId = `appr_${taskId}`): StreamEvent => ({
+  ...asked,
+  task_id: taskId,
+  approval_id: approvalId
+})
 
 describe('the password sheet state', () => {
   it('opens on a password request and shows the error of the next one', () => {
@@ -46,19 +69,6 @@ describe('the password sheet state', () => {
       type: 'close',
       outcome: 'submitted'
     })
-    const done = (status: DoneEvent['status']): StreamEvent => ({
-      ...base,
-      type: 'done',
-      status,
-      generation_stats: {
-        output_tokens: 0,
-        ttft_ms: null,
-        duration_ms: 0,
-        min_tokens_per_second: null,
-        avg_tokens_per_second: null,
-        max_tokens_per_second: null
-      }
-    })
     expect(reactTo(request, done('completed'))).toEqual({ type: 'close', outcome: 'submitted' })
     expect(reactTo(request, done('cancelled'))).toEqual({ type: 'close', outcome: 'cancelled' })
     expect(reactTo({ ...request, busy: false, submitted: false }, done('failed'))).toEqual({
@@ -66,6 +76,17 @@ describe('the password sheet state', () => {
       outcome: 'cancelled'
     })
     expect(reactTo(request, { ...done('completed'), task_id: 'task_other' })).toEqual({ type: 'none' })
+  })
+
+  it('outdates a queued request once its task ended or asked again under another approval', () => {
+    const queued = requestFrom(asked as Extract<StreamEvent, { type: 'tool_password_requested' }>)
+    for (const status of ['completed', 'failed', 'cancelled'] as const)
+      expect(outdates(queued, done(status))).toBe(true)
+    expect(outdates(queued, done('waiting_for_password'))).toBe(false)
+    expect(outdates(queued, askedFor('task_1', 'appr_2'))).toBe(true)
+    expect(outdates(queued, askedFor('task_1', 'appr_1'))).toBe(false)
+    expect(outdates(queued, done('completed', 'task_other'))).toBe(false)
+    expect(outdates(queued, { ...base, type: 'runtime_status', stage: 'thinking' })).toBe(false)
   })
 
   it('finds the last password request in a task log (reopening after a restart)', () => {
@@ -243,5 +264,105 @@ describe('the native password sheet over IPC, against a real DuckService and a f
     expect(shell.sheetWindows.at(-1)).toBe(window)
     await shell.call(window?.webContents as FakeSender, 'sheet.cancel')
     expect(() => shell.sheets.openFor(taskId, shell.main)).toThrow(/not waiting for a password/)
+  })
+})
+
+describe('the password sheet controller, with fake windows and a fake service', () => {
+  function setup() {
+    const main = fakeSender(1, MAIN_URL)
+    const quickAsk = fakeSender(2, QUICK_ASK_URL)
+    const windows: (SheetWindowLike & { webContents: FakeSender; closed: boolean })[] = []
+    const continuations: { taskId: unknown; listener: StreamListener }[] = []
+    const cancelled: unknown[] = []
+    const service = {
+      checkStreamable: () => undefined,
+      submitPassword: (taskId: unknown, _input: unknown, listener: StreamListener) => {
+        continuations.push({ taskId, listener })
+        return new Promise(() => undefined)
+      },
+      cancelTask: (taskId: unknown) => void cancelled.push(taskId),
+      getTask: () => {
+        throw new Error('not used')
+      },
+      taskEvents: () => []
+    } as unknown as PasswordSheetDeps['service']
+    const observers: TaskObserver[] = []
+    const sheets = new PasswordSheetController({
+      service,
+      streams: createTaskStreams(observers, () => undefined),
+      log: () => undefined,
+      fallbackOwner: () => main,
+      openWindow: () => {
+        let onClosed = (): void => undefined
+        const win = {
+          webContents: fakeSender(100 + windows.length, SHEET_URL),
+          closed: false,
+          isDestroyed: () => win.closed,
+          close: () => {
+            if (win.closed) return
+            win.closed = true
+            win.webContents.destroyed = true
+            onClosed()
+          },
+          focus: () => undefined,
+          on: (_event: 'closed', listener: () => void) => void (onClosed = listener)
+        }
+        windows.push(win)
+        return win
+      }
+    })
+    observers.push(sheets.observe)
+    return { sheets, main, quickAsk, windows, continuations, cancelled }
+  }
+
+  it('drops queued requests whose task ended or asked again, and opens the rest in turn', () => {
+    const { sheets, main, windows } = setup()
+    sheets.observe(askedFor('task_1'), main)
+    for (const task of ['task_2', 'task_3', 'task_4']) sheets.observe(askedFor(task), main)
+    expect(windows).toHaveLength(1)
+
+    sheets.observe(done('failed', 'task_2'), main)
+    sheets.observe(done('cancelled', 'task_4'), main)
+    sheets.observe(done('waiting_for_password', 'task_3'), main)
+    sheets.observe(askedFor('task_3', 'appr_newer'), main)
+
+    const opened: (string | undefined)[] = [sheets.current?.taskId]
+    for (;;) {
+      const win = windows.at(-1)
+      if (!win || win.closed) break
+      sheets.cancel(win.webContents.id)
+      opened.push(sheets.current?.approvalId)
+    }
+    expect(opened).toEqual(['task_1', 'appr_newer', undefined])
+    expect(windows).toHaveLength(2)
+  })
+
+  it('tells the main window too when another page owned the task, and streams the continuation to both', () => {
+    const { sheets, main, quickAsk, windows, continuations } = setup()
+    sheets.observe(askedFor('task_1'), quickAsk)
+    const notices = (sender: FakeSender): unknown[] => pushed(sender, IPC_EVENTS.passwordSheet)
+    const open = { task_id: 'task_1', approval_id: 'appr_task_1', open: true }
+    expect(notices(quickAsk)).toEqual([open])
+    expect(notices(main)).toEqual([open])
+
+    sheets.submit(windows[0]?.webContents.id ?? -1, SUDO_PASSWORD)
+    expect(continuations.map((c) => c.taskId)).toEqual(['task_1'])
+    const thinking: StreamEvent = { ...base, seq: 5, type: 'runtime_status', stage: 'thinking' }
+    continuations[0]?.listener(thinking)
+    for (const sender of [quickAsk, main]) {
+      expect(pushed(sender, IPC_EVENTS.taskEvent)).toEqual([{ stream_id: null, event: thinking }])
+      expect(notices(sender).at(-1)).toEqual({ ...open, open: false, outcome: 'submitted' })
+    }
+    expect(windows[0]?.closed).toBe(true)
+
+    // Once the owner is gone, the main window is told once, not twice.
+    quickAsk.destroyed = true
+    main.sent.length = 0
+    sheets.observe(askedFor('task_2'), quickAsk)
+    expect(notices(main)).toEqual([{ task_id: 'task_2', approval_id: 'appr_task_2', open: true }])
+    sheets.submit(windows[1]?.webContents.id ?? -1, SUDO_PASSWORD)
+    continuations[1]?.listener({ ...thinking, task_id: 'task_2' })
+    expect(pushed(main, IPC_EVENTS.taskEvent)).toHaveLength(1)
+    expect(notices(main)).toHaveLength(2)
   })
 })

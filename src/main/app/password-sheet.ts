@@ -10,7 +10,7 @@ import { IPC_EVENTS, type PasswordSheetNotice, type PasswordSheetView } from '..
 import type { ServicePort } from './ipc-api'
 import type { ErrorLog, SenderLike } from './ipc'
 import type { SheetPort } from './ipc-desktop'
-import { lastPasswordRequest, reactTo, submitted, viewOf, type SheetRequest } from './password-sheet-state'
+import { lastPasswordRequest, outdates, reactTo, submitted, viewOf, type SheetRequest } from './password-sheet-state'
 import type { TaskStreams } from './task-streams'
 
 export interface SheetWindowLike {
@@ -25,7 +25,10 @@ export interface PasswordSheetDeps {
   service: Pick<ServicePort, 'checkStreamable' | 'submitPassword' | 'cancelTask' | 'getTask' | 'taskEvents'>
   /** Creates the sheet (modal on the main window, loading its page) and shows it when it can. */
   openWindow(): SheetWindowLike
-  /** Who to tell when the page that owned the stream is gone (the main window's page). */
+  /**
+   * The main window's page: told when the page that owned the stream is gone, and always told of
+   * the sheet and of the continuation it starts (the owner may be a hidden quick-ask window).
+   */
   fallbackOwner(): SenderLike | null
   streams: TaskStreams
   log: ErrorLog
@@ -45,6 +48,7 @@ export class PasswordSheetController implements SheetPort {
 
   /** The TaskObserver: every event of every stream main forwards. */
   readonly observe = (event: StreamEvent, owner: SenderLike): void => {
+    this.prune(event)
     const reaction = reactTo(this.active?.request ?? null, event)
     switch (reaction.type) {
       case 'open':
@@ -95,7 +99,8 @@ export class PasswordSheetController implements SheetPort {
     this.deps.service.checkStreamable('password', request.taskId, input)
     active.request = submitted(request)
     this.pushView()
-    const listener = this.deps.streams.listener(this.liveOwner(active.owner), null)
+    const main = this.deps.fallbackOwner()
+    const listener = this.deps.streams.listener(this.liveOwner(active.owner), null, main ? [main] : [])
     this.deps.service.submitPassword(request.taskId, input, listener).catch((error: unknown) => {
       this.deps.log('the password sheet could not continue the task', error)
       if (this.active?.request.taskId !== request.taskId) return
@@ -118,9 +123,19 @@ export class PasswordSheetController implements SheetPort {
     return active
   }
 
+  /** Drops the queued requests that no longer wait for their password. */
+  private prune(event: StreamEvent): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const queued = this.queue[i]
+      if (queued && outdates(queued.request, event)) this.queue.splice(i, 1)
+    }
+  }
+
   private openOrQueue(request: SheetRequest, owner: SenderLike): void {
     if (this.active) {
-      if (!this.queue.some((q) => q.request.taskId === request.taskId)) this.queue.push({ request, owner })
+      const queued = this.queue.find((q) => q.request.taskId === request.taskId)
+      if (queued) queued.request = request
+      else this.queue.push({ request, owner })
       return
     }
     const window = this.deps.openWindow()
@@ -168,15 +183,17 @@ export class PasswordSheetController implements SheetPort {
     return owner.isDestroyed() ? (this.deps.fallbackOwner() ?? owner) : owner
   }
 
+  /** Tells the owner, and the main window's page when that is another page. */
   private notify(active: Active, open: boolean, outcome?: 'submitted' | 'cancelled'): void {
     const owner = this.liveOwner(active.owner)
-    if (owner.isDestroyed()) return
+    const main = this.deps.fallbackOwner()
     const notice: PasswordSheetNotice = {
       task_id: active.request.taskId,
       approval_id: active.request.approvalId,
       open,
       ...(outcome ? { outcome } : {})
     }
-    owner.send(IPC_EVENTS.passwordSheet, notice)
+    if (!owner.isDestroyed()) owner.send(IPC_EVENTS.passwordSheet, notice)
+    if (main && main.id !== owner.id && !main.isDestroyed()) main.send(IPC_EVENTS.passwordSheet, notice)
   }
 }

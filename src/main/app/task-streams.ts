@@ -13,11 +13,17 @@ export type TaskObserver = (event: StreamEvent, owner: SenderLike) => void
  */
 export function createTaskStreams(observers: readonly TaskObserver[], log: (message: string, error: unknown) => void) {
   return {
-    listener(owner: SenderLike, streamId: string | null): StreamListener {
+    /** `watchers`: other pages that follow the stream too, as a stream they did not start. */
+    listener(owner: SenderLike, streamId: string | null, watchers: readonly SenderLike[] = []): StreamListener {
       return (event) => {
         if (!owner.isDestroyed()) {
           const message: TaskEventMessage = { stream_id: streamId, event }
           owner.send(IPC_EVENTS.taskEvent, message)
+        }
+        for (const watcher of watchers) {
+          if (watcher.id === owner.id || watcher.isDestroyed()) continue
+          const message: TaskEventMessage = { stream_id: null, event }
+          watcher.send(IPC_EVENTS.taskEvent, message)
         }
         for (const observe of observers) {
           try {

@@ -96,6 +96,7 @@ export async function startShell(): Promise<ShellUnderTest> {
     createApiHandlers({
       service: h.duck,
       streamTo: (ctx, streamId) => streams.listener(ctx.sender, streamId),
+      passwordSheet: true,
       mayStartTask: (ctx: CallContext) => {
         if (ctx.page === 'quick-ask' && paused.value) throw new Error('paused')
       }
