@@ -5,6 +5,7 @@ import type { ApprovalRequest } from '../store'
 import { InlineCode } from '../ui/InlineCode'
 import { ApprovalBody } from './ApprovalBody'
 import { approvalTitle } from './approvalText'
+import { ModalFrame } from './ModalFrame'
 
 /**
  * Asks before Duck runs a call that needs a person. Focus starts on Deny; Esc denies; there
@@ -24,39 +25,18 @@ export function ApprovalDialog({
 }) {
   const denyRef = useRef<HTMLButtonElement>(null)
   return (
-    <Dialog.Root open>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content
-          className="dialog dialog--approval"
-          data-testid="approval-dialog"
-          onOpenAutoFocus={(event) => {
-            event.preventDefault()
-            denyRef.current?.focus()
-          }}
-          onCloseAutoFocus={(event) => {
-            if (!returnFocus) return
-            event.preventDefault()
-            returnFocus()
-          }}
-          onEscapeKeyDown={(event) => {
-            event.preventDefault()
-            onDecide('deny')
-          }}
-          onPointerDownOutside={(event) => event.preventDefault()}
-          onInteractOutside={(event) => event.preventDefault()}
-        >
-          <Dialog.Title className="dialog__title">{approvalTitle(approval)}</Dialog.Title>
-          <Dialog.Description className="dialog__text">
-            {approval.reason ? (
-              <InlineCode text={approval.reason} />
-            ) : (
-              'Duck wants to run this and needs your permission.'
-            )}
-          </Dialog.Description>
-          <ApprovalBody approval={approval} error={error} onDecide={onDecide} denyRef={denyRef} />
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <ModalFrame
+      className="dialog dialog--approval"
+      testId="approval-dialog"
+      initialFocus={denyRef}
+      returnFocus={returnFocus}
+      onEscape={() => onDecide('deny')}
+    >
+      <Dialog.Title className="dialog__title">{approvalTitle(approval)}</Dialog.Title>
+      <Dialog.Description className="dialog__text">
+        {approval.reason ? <InlineCode text={approval.reason} /> : 'Duck wants to run this and needs your permission.'}
+      </Dialog.Description>
+      <ApprovalBody approval={approval} error={error} onDecide={onDecide} denyRef={denyRef} />
+    </ModalFrame>
   )
 }

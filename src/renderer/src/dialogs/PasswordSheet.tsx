@@ -3,6 +3,7 @@ import { Lock } from 'lucide-react'
 import { useEffect, useRef, type FormEvent } from 'react'
 import type { PasswordRequestView } from '../store'
 import { Spinner } from '../ui/Spinner'
+import { ModalFrame } from './ModalFrame'
 
 /**
  * The sudo password, browser version: a sheet from the top. The field is uncontrolled and read
@@ -40,77 +41,62 @@ export function PasswordSheet({
   }
 
   return (
-    <Dialog.Root open>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content
-          className="dialog sheet"
-          data-testid="password-sheet"
-          onOpenAutoFocus={(event) => {
-            event.preventDefault()
-            inputRef.current?.focus()
-          }}
-          onCloseAutoFocus={(event) => {
-            if (!returnFocus) return
-            event.preventDefault()
-            returnFocus()
-          }}
-          onEscapeKeyDown={(event) => {
-            event.preventDefault()
-            if (!busy) onCancel()
-          }}
-          onPointerDownOutside={(event) => event.preventDefault()}
-          onInteractOutside={(event) => event.preventDefault()}
-        >
-          <form onSubmit={submit} autoComplete="off">
-            <div className="sheet__head">
-              <Lock className="sheet__lock" width={22} height={22} aria-hidden="true" />
-              <div>
-                <Dialog.Title className="dialog__title">Administrator password required</Dialog.Title>
-                <Dialog.Description className="dialog__text">
-                  Duck will run this command with sudo. The password goes to sudo only and is not kept.
-                </Dialog.Description>
-              </div>
-            </div>
-            <pre className="command-block__text sheet__command" tabIndex={0} aria-label="Command">
-              {request.command}
-            </pre>
-            <label className="field-label" htmlFor="sudo-password">
-              Password
-            </label>
-            <input
-              ref={inputRef}
-              id="sudo-password"
-              className="input"
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              disabled={busy}
-              aria-invalid={request.error ? true : undefined}
-              aria-describedby={request.error ? 'sudo-error' : undefined}
-            />
-            {request.error && (
-              <p id="sudo-error" className="inline-error" role="alert">
-                {request.error.replace(/\.$/, '')}
-              </p>
+    <ModalFrame
+      className="dialog sheet"
+      testId="password-sheet"
+      initialFocus={inputRef}
+      returnFocus={returnFocus}
+      onEscape={() => {
+        if (!busy) onCancel()
+      }}
+    >
+      <form onSubmit={submit} autoComplete="off">
+        <div className="sheet__head">
+          <Lock className="sheet__lock" width={22} height={22} aria-hidden="true" />
+          <div>
+            <Dialog.Title className="dialog__title">Administrator password required</Dialog.Title>
+            <Dialog.Description className="dialog__text">
+              Duck will run this command with sudo. The password goes to sudo only and is not kept.
+            </Dialog.Description>
+          </div>
+        </div>
+        <pre className="command-block__text sheet__command" tabIndex={0} aria-label="Command">
+          {request.command}
+        </pre>
+        <label className="field-label" htmlFor="sudo-password">
+          Password
+        </label>
+        <input
+          ref={inputRef}
+          id="sudo-password"
+          className="input"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          disabled={busy}
+          aria-invalid={request.error ? true : undefined}
+          aria-describedby={request.error ? 'sudo-error' : undefined}
+        />
+        {request.error && (
+          <p id="sudo-error" className="inline-error" role="alert">
+            {request.error.replace(/\.$/, '')}
+          </p>
+        )}
+        <div className="dialog__buttons">
+          <button type="button" className="button" onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? (
+              <>
+                <Spinner /> Checking…
+              </>
+            ) : (
+              'Run'
             )}
-            <div className="dialog__buttons">
-              <button type="button" className="button" onClick={onCancel} disabled={busy}>
-                Cancel
-              </button>
-              <button type="submit" className="button button--primary" disabled={busy}>
-                {busy ? (
-                  <>
-                    <Spinner /> Checking…
-                  </>
-                ) : (
-                  'Run'
-                )}
-              </button>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+          </button>
+        </div>
+      </form>
+    </ModalFrame>
   )
 }
