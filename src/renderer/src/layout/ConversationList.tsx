@@ -1,4 +1,3 @@
-import { Search } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import type { ConversationSummary } from '../../../shared/dto'
 import { dayGroup, type DayGroup } from '../lib/format'
@@ -11,6 +10,7 @@ import {
 } from '../store/actions/conversations'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ConversationItem } from './ConversationItem'
+import { SearchField } from '../ui/SearchField'
 
 const GROUPS: DayGroup[] = ['Today', 'Yesterday', 'Earlier']
 
@@ -36,17 +36,12 @@ export function ConversationList() {
 
   return (
     <div className="conversations">
-      <div className="search-field">
-        <Search width={14} height={14} aria-hidden="true" />
-        <input
-          type="search"
-          className="search-field__input"
-          placeholder="Search conversations"
-          aria-label="Search conversations"
-          value={query}
-          onChange={(e) => searchConversations(e.target.value)}
-        />
-      </div>
+      <SearchField
+        value={query}
+        onChange={searchConversations}
+        placeholder="Search conversations"
+        label="Search conversations"
+      />
       <div className="conversations__scroll" aria-label="Conversations" role="region">
         {error && <p className="inline-error small">{error}</p>}
         {status === 'ready' && conversations.length === 0 && (

@@ -1,4 +1,4 @@
-import { Download, History, RefreshCw, Search } from 'lucide-react'
+import { Download, History, RefreshCw } from 'lucide-react'
 import { useEffect, useMemo, useState } from 'react'
 import type { AuditDecision } from '../../../shared/events'
 import { download } from '../lib/csv'
@@ -10,6 +10,8 @@ import { Spinner } from '../ui/Spinner'
 import { AuditTable } from './AuditTable'
 import { auditCsv, filterAudit, type RiskFilter } from './auditFilter'
 import { ViewHeader } from './ViewHeader'
+import { ChipGroup } from '../ui/ChipGroup'
+import { SearchField } from '../ui/SearchField'
 
 const RISKS: RiskFilter[] = ['none', 'low', 'medium', 'high', 'privileged']
 const DECISIONS: AuditDecision[] = ['auto_allowed', 'allowed_once', 'allowed_always', 'denied', 'pending']
@@ -63,49 +65,23 @@ export function AuditView() {
       </ViewHeader>
       {!(audit.status === 'ready' && audit.data.length === 0) && (
         <div className="toolbar">
-          <div className="search-field search-field--inline">
-            <Search width={14} height={14} aria-hidden="true" />
-            <input
-              type="search"
-              className="search-field__input"
-              placeholder="Search commands"
-              aria-label="Search the audit"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-            />
-          </div>
-          <div className="chips" role="group" aria-labelledby="chips-risk">
-            <span id="chips-risk" className="chips__label">
-              Risk
-            </span>
-            {RISKS.map((risk) => (
-              <button
-                key={risk}
-                type="button"
-                className="chip"
-                aria-pressed={risks.includes(risk)}
-                onClick={() => setRisks(toggle(risks, risk))}
-              >
-                {RISK_LABELS[risk]}
-              </button>
-            ))}
-          </div>
-          <div className="chips" role="group" aria-labelledby="chips-decision">
-            <span id="chips-decision" className="chips__label">
-              Decision
-            </span>
-            {DECISIONS.map((d) => (
-              <button
-                key={d}
-                type="button"
-                className="chip"
-                aria-pressed={decisions.includes(d)}
-                onClick={() => setDecisions(toggle(decisions, d))}
-              >
-                {DECISION_LABELS[d]}
-              </button>
-            ))}
-          </div>
+          <SearchField inline value={text} onChange={setText} placeholder="Search commands" label="Search the audit" />
+          <ChipGroup
+            id="chips-risk"
+            label="Risk"
+            options={RISKS}
+            labels={RISK_LABELS}
+            selected={risks}
+            onToggle={(risk) => setRisks(toggle(risks, risk))}
+          />
+          <ChipGroup
+            id="chips-decision"
+            label="Decision"
+            options={DECISIONS}
+            labels={DECISION_LABELS}
+            selected={decisions}
+            onToggle={(d) => setDecisions(toggle(decisions, d))}
+          />
           <span className="toolbar__count muted small" aria-live="polite">
             {rows.length === audit.data.length
               ? plural(rows.length, 'command')

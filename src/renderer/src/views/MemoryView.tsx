@@ -1,4 +1,4 @@
-import { BookOpen, Lightbulb, Search, Trash2 } from 'lucide-react'
+import { BookOpen, Lightbulb, Trash2 } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import type { MemoryRecord } from '../../../shared/dto'
 import { relativeTime } from '../lib/format'
@@ -7,6 +7,7 @@ import { deleteMemory, forgetMemories, loadLessons, loadMemories } from '../stor
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { Segmented } from '../ui/Segmented'
 import { ViewHeader } from './ViewHeader'
+import { SearchField } from '../ui/SearchField'
 
 type Scope = 'workspace' | 'all'
 
@@ -92,17 +93,7 @@ export function MemoryView() {
       <div className="view__scroll">
         <div className="view__column">
           <div className="toolbar toolbar--plain">
-            <div className="search-field search-field--inline">
-              <Search width={14} height={14} aria-hidden="true" />
-              <input
-                type="search"
-                className="search-field__input"
-                placeholder="Search memories"
-                aria-label="Search memories"
-                value={q}
-                onChange={(e) => setQ(e.target.value)}
-              />
-            </div>
+            <SearchField inline value={q} onChange={setQ} placeholder="Search memories" label="Search memories" />
             {workspace && (
               <Segmented<Scope>
                 label="Which memories"
