@@ -11,7 +11,9 @@ export default defineConfig({
           // The Electron app.
           index: resolve('src/main/index.ts'),
           // The headless server (`npm run serve`): the same core with plain Node.
-          server: resolve('src/main/server/main.ts')
+          server: resolve('src/main/server/main.ts'),
+          // The built-in engine's worker (node-llama-cpp), run as a child or utility process.
+          'engine-worker': resolve('src/main/core/engine/worker.ts')
         }
       }
     }

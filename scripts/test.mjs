@@ -23,6 +23,10 @@ step('lint', bin('eslint'), ['.', '--max-warnings', '0'])
 step('format', bin('prettier'), ['--check', '.'])
 const built = step('build', bin('electron-vite'), ['build'])
 
+// A real llama-server for the integration tests, built from the llama.cpp source node-llama-cpp
+// ships and cached outside the checkout (about 9 minutes the first time, then instant).
+step('llama-server (built once, then cached)', process.execPath, [join('scripts', 'llama-server.mjs')])
+
 let passed = 0
 let failed = 0
 let skipped = 0

@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures/duck'
-import { planNothing, rememberAndReflect, thinkAndAnswer } from '../fixtures/model'
+import { MODELS, planNothing, rememberAndReflect, thinkAndAnswer } from '../fixtures/model'
 
 const ANSWER = [
   'Here is what I found in **the project**.',
@@ -142,4 +142,26 @@ test('a model server that stops answering gives an inline error with Retry', asy
   await notice.getByRole('button', { name: 'Retry' }).click()
   await expect(page.locator('.markdown')).toHaveText('Back again.')
   await expect(page.locator('.message--user')).toHaveText(['Are you there?', 'Are you there?'])
+})
+
+test('an answer cut off by the length limit says so beside its stats', async ({ duckPage: page, fakeModel, snap }) => {
+  planNothing(fakeModel)
+  fakeModel.script(MODELS.thinker, {
+    content: 'The first part of a long answer that the model could not',
+    chunkDelayMs: 10,
+    finishReason: 'length'
+  })
+  const composer = page.getByRole('textbox', { name: 'Message Duck' })
+  await composer.fill('Write a very long answer')
+  await composer.press('Enter')
+  await expect(page.locator('.stats-line')).toBeVisible()
+  await expect(page.getByRole('note')).toHaveText("The answer was cut off: it reached the model's length limit.")
+  await snap('chat-truncated')
+
+  // The next answer, not cut off, has no such note.
+  thinkAndAnswer(fakeModel, { content: 'A short answer.' })
+  await composer.fill('And a short one')
+  await composer.press('Enter')
+  await expect(page.locator('.stats-line')).toHaveCount(2)
+  await expect(page.getByRole('note')).toHaveCount(1)
 })

@@ -12,7 +12,9 @@ test('Settings: Test connection lists the models; environment-pinned settings ar
   const url = page.getByLabel('OpenAI-compatible base URL')
   await expect(url).toHaveValue(fakeModel.url)
   await expect(url).toBeDisabled()
-  await expect(page.getByText('DUCK_MODEL_BASE_URL', { exact: true })).toBeVisible()
+  await expect(
+    page.getByRole('region', { name: 'Model server' }).getByText('DUCK_MODEL_BASE_URL', { exact: true })
+  ).toBeVisible()
   await expect(page.getByLabel(/^Answer/)).toBeDisabled()
   await expect(page.getByLabel(/^Answer/)).toHaveValue(MODELS.thinker)
 

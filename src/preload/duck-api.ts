@@ -52,6 +52,16 @@ export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = crea
       get: () => call('settings.get'),
       update: (update) => call('settings.update', update),
       models: (baseUrl) => call('settings.models', baseUrl)
+    },
+    engine: {
+      status: () => call('engine.status'),
+      catalog: (query) => call('engine.catalog', query),
+      models: () => call('engine.models'),
+      importModel: (path) => call('engine.importModel', path),
+      deleteModel: (modelId) => call('engine.deleteModel', modelId),
+      downloads: () => call('engine.downloads'),
+      download: (catalogId) => call('engine.download', catalogId),
+      downloadAction: (downloadId, action) => call('engine.downloadAction', downloadId, action)
     }
   }
 }

@@ -50,6 +50,7 @@ const done = (seq: number): DoneEvent => ({
   type: 'done',
   status: 'completed',
   generation_stats: {
+    truncated: false,
     output_tokens: 1,
     ttft_ms: 1,
     duration_ms: 1,
@@ -76,6 +77,7 @@ describe('window.duck (createDuckApi)', () => {
       'audit',
       'chat',
       'conversations',
+      'engine',
       'memory',
       'settings',
       'skills',

@@ -20,6 +20,7 @@ import type {
   TaskEventRecord,
   TaskInfo
 } from './dto'
+import type { CatalogQuery, DownloadAction, DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from './engine'
 import type { DoneEvent, StreamEvent } from './events'
 import type {
   ApprovalDecision,
@@ -96,6 +97,20 @@ export interface DuckApi {
     update(update: SettingsUpdate): Promise<Settings>
     /** The configured server's models, or with `baseUrl` another server's, saving nothing (a probe). */
     models(baseUrl?: string): Promise<ModelList>
+  }
+  /** The built-in engine and its model manager. */
+  engine: {
+    /** The engine in use, its state, and what Duck found out about each role's model. */
+    status(): Promise<EngineStatus>
+    /** The recommended models with how well each fits this machine. */
+    catalog(query?: CatalogQuery): Promise<ModelCatalog>
+    models(): Promise<InstalledModel[]>
+    /** Adds a local `.gguf` file (its header is checked first). */
+    importModel(path: string): Promise<InstalledModel>
+    deleteModel(modelId: string): Promise<void>
+    downloads(): Promise<DownloadInfo[]>
+    download(catalogId: string): Promise<DownloadInfo>
+    downloadAction(downloadId: string, action: DownloadAction): Promise<DownloadInfo>
   }
 }
 

@@ -1,4 +1,5 @@
 /** Response shapes of the local API (snake_case on the wire). */
+import type { EngineKind } from './engine'
 import type { ActionType, AuditDecision, DuckEventType, RiskLevel, TaskStatus } from './events'
 import type { ModelRole, ReasoningMode } from './schemas'
 
@@ -156,6 +157,12 @@ export interface ModelList {
 }
 
 export interface Settings {
+  /** Which engine answers: Duck's own llama.cpp engine or an OpenAI-compatible server. */
+  engine: EngineKind
+  /** The built-in engine's installed model per role (`model_id`), null where none is chosen. */
+  engine_models: Record<ModelRole, string | null>
+  /** The context window the built-in engine loads models with. */
+  engine_context_length: number
   model_base_url: string
   models: Record<ModelRole, string>
   model_api_key_set: boolean

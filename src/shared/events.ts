@@ -48,6 +48,8 @@ export interface GenerationStats {
   min_tokens_per_second: number | null
   avg_tokens_per_second: number | null
   max_tokens_per_second: number | null
+  /** True when the answer was cut off by a length or context limit. */
+  truncated: boolean
 }
 
 export interface EventBase {

@@ -42,7 +42,15 @@ export const API_METHODS = [
   'skills.list',
   'settings.get',
   'settings.update',
-  'settings.models'
+  'settings.models',
+  'engine.status',
+  'engine.catalog',
+  'engine.models',
+  'engine.importModel',
+  'engine.deleteModel',
+  'engine.downloads',
+  'engine.download',
+  'engine.downloadAction'
 ] as const satisfies readonly ApiMethod[]
 
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

@@ -109,7 +109,29 @@ export const ModelsQuerySchema = z.strictObject({
 })
 export type ModelsQuery = z.infer<typeof ModelsQuerySchema>
 
+const installedModelRef = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'is too long')
+  .regex(/^[A-Za-z0-9._-]+$/, 'must contain only letters, digits, ".", "-" and "_"')
+
 export const SettingsUpdateSchema = z.strictObject({
+  engine: z.enum(['builtin', 'server']).optional(),
+  /** Installed model ids per role for the built-in engine; null clears a role's choice. */
+  engine_models: z
+    .strictObject({
+      action: installedModelRef.nullable().optional(),
+      thinker: installedModelRef.nullable().optional(),
+      memory_policy: installedModelRef.nullable().optional(),
+      critic: installedModelRef.nullable().optional()
+    })
+    .optional(),
+  engine_context_length: z
+    .number()
+    .int('must be a whole number')
+    .min(2048, 'must be at least 2048')
+    .max(131072, 'must be at most 131072')
+    .optional(),
   model_base_url: baseUrlSchema.optional(),
   models: z
     .strictObject({

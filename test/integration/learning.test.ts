@@ -74,7 +74,9 @@ async function settledEvents(
 }
 
 function callsTo(model: string): FakeRequestBody[] {
-  return h.fake.requests.filter((r) => r.body?.model === model).map((r) => r.body as FakeRequestBody)
+  return h.fake.requests
+    .filter((r) => r.path.startsWith('/v1/chat/completions') && r.body?.model === model)
+    .map((r) => r.body as FakeRequestBody)
 }
 function promptOf(model: string, index = -1): string {
   return messagesText(callsTo(model).at(index)).join('\n')

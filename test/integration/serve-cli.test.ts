@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -67,4 +67,103 @@ describe('npm run serve (built server)', () => {
     expect(await proc.exited).toBe(2)
     expect(proc.err()).toMatch(/--port must be a number/)
   })
+
+  it('stops cleanly on SIGHUP', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'duck-cli-'))
+    try {
+      const proc = run(['--port', '0'], { DUCK_DATA_DIR: dataDir, DUCK_API_TOKEN: 'x'.repeat(24) })
+      await waitFor(() => /Duck listening on/.test(proc.out()), 10_000, proc.err)
+      proc.child.kill('SIGHUP')
+      expect(await proc.exited).toBe(0)
+      expect(proc.err()).toContain('SIGHUP received, stopping')
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it.skipIf(process.platform !== 'linux')(
+      `${signal} to \`npm run serve\` stops the node process under it too`,
+      async () => {
+        const dataDir = mkdtempSync(join(tmpdir(), 'duck-cli-'))
+        const npm = process.env.npm_execpath
+        const [command, args] = npm ? [process.execPath, [npm]] : ['npm', []]
+        const child = spawn(command, [...args, 'run', 'serve', '--', '--port', '0'], {
+          env: { ...process.env, DUCK_DATA_DIR: dataDir, DUCK_API_TOKEN: 'x'.repeat(24) },
+          stdio: ['ignore', 'pipe', 'pipe']
+        })
+        let out = ''
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()))
+        try {
+          await waitFor(
+            () => /Duck listening on/.test(out),
+            20_000,
+            () => out
+          )
+          const server = descendants(child.pid!).find((pid) => cmdline(pid).includes('out/main/server.js'))
+          expect(server, `no server process under npm:\n${out}`).toBeDefined()
+          child.kill(signal)
+          // npm and its shell end; the server must not live on re-parented to init.
+          await waitFor(
+            () => !alive(server!),
+            10_000,
+            () => `the server (pid ${server}) is still running:\n${out}`
+          )
+        } finally {
+          for (const pid of descendants(child.pid!)) process.kill(pid, 'SIGKILL')
+          child.kill('SIGKILL')
+          rmSync(dataDir, { recursive: true, force: true })
+        }
+      }
+    )
+  }
 })
+
+async function waitFor(test: () => boolean, ms: number, why: () => string): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(why())
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  } catch {
+    return null
+  }
+}
+
+function descendants(root: number): number[] {
+  const pids = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+  const found: number[] = []
+  let frontier = [root]
+  while (frontier.length > 0) {
+    const next = pids.filter((pid) => frontier.includes(parentOf(pid) ?? -1))
+    found.push(...next)
+    frontier = next
+  }
+  return found
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
+  } catch {
+    return ''
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')
+  } catch {
+    return false
+  }
+}

@@ -32,6 +32,14 @@ export type ServicePort = Pick<
   | 'getSettings'
   | 'updateSettings'
   | 'listModels'
+  | 'engineStatus'
+  | 'modelCatalog'
+  | 'installedModels'
+  | 'importModel'
+  | 'deleteModel'
+  | 'modelDownloads'
+  | 'startDownload'
+  | 'downloadAction'
   | 'listMemory'
   | 'deleteMemory'
   | 'forgetMemory'
@@ -108,6 +116,15 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
 
     'settings.get': () => service.getSettings(),
     'settings.update': (_ctx, update) => service.updateSettings(update),
-    'settings.models': (_ctx, baseUrl) => service.listModels(baseUrl === undefined ? {} : { base_url: baseUrl })
+    'settings.models': (_ctx, baseUrl) => service.listModels(baseUrl === undefined ? {} : { base_url: baseUrl }),
+
+    'engine.status': () => service.engineStatus(),
+    'engine.catalog': (_ctx, query) => service.modelCatalog(query),
+    'engine.models': () => service.installedModels(),
+    'engine.importModel': (_ctx, path) => service.importModel({ path }),
+    'engine.deleteModel': (_ctx, modelId) => service.deleteModel(modelId),
+    'engine.downloads': () => service.modelDownloads(),
+    'engine.download': (_ctx, catalogId) => service.startDownload({ catalog_id: catalogId }),
+    'engine.downloadAction': (_ctx, downloadId, action) => service.downloadAction(downloadId, action)
   }
 }

@@ -10,6 +10,7 @@ import {
   ipcMain,
   Menu,
   Notification,
+  utilityProcess,
   safeStorage,
   screen,
   session,
@@ -25,6 +26,7 @@ import { DuckService } from '../core/service'
 import { getSetting, setSetting } from '../core/store/settings-repo'
 import type { IpcMainLike } from './ipc'
 import { registerHandlers, type CallContext, type SenderPolicy } from './ipc'
+import { utilityEngineProcessFactory } from './engine-process'
 import { createApiHandlers } from './ipc-api'
 import { createDesktopHandlers, createSheetHandlers } from './ipc-desktop'
 import { captureConsole, createRotatingLogger } from './logger'
@@ -124,7 +126,12 @@ async function start(): Promise<void> {
     userDataDir,
     secrets: secrets.store,
     ...(nativeBinding ? { nativeBinding } : {}),
-    ...(env.sudoPath ? { tools: { sudoPath: env.sudoPath } } : {})
+    ...(env.sudoPath ? { tools: { sudoPath: env.sudoPath } } : {}),
+    // The built-in engine runs in a utility process, off the main process's event loop.
+    engineProcess: utilityEngineProcessFactory({
+      utilityProcess,
+      onOutput: (line) => logger.info(`engine: ${line}`)
+    })
   })
   service = duck
   denyPermissions(session.defaultSession)

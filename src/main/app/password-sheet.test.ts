@@ -34,6 +34,7 @@ const done = (status: DoneEvent['status'], taskId = 'task_1'): StreamEvent => ({
     output_tokens: 0,
     ttft_ms: null,
     duration_ms: 0,
+    truncated: false,
     min_tokens_per_second: null,
     avg_tokens_per_second: null,
     max_tokens_per_second: null

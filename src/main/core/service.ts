@@ -19,6 +19,7 @@ import type {
   TaskEventRecord,
   TaskInfo
 } from '../../shared/dto'
+import type { DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from '../../shared/engine'
 import type { DoneEvent } from '../../shared/events'
 import {
   ApprovalDecisionSchema,
@@ -34,7 +35,9 @@ import {
   PasswordRequestSchema,
   RenameConversationSchema,
   SettingsUpdateSchema,
-  describeZodError
+  ROLES,
+  describeZodError,
+  type ModelRole
 } from '../../shared/schemas'
 import type { z } from 'zod'
 import type { StreamListener } from './agent/emitter'
@@ -42,15 +45,19 @@ import type { PromptContext } from './agent/prompts'
 import { TaskRunner } from './agent/runner'
 import type { EnvConfig } from './config/env'
 import { MODEL_API_KEY_ACCOUNT, MemorySecretStore, type SecretStore } from './config/secrets'
-import { effectiveSettings, saveSettings, toSettingsDto } from './config/settings'
+import { effectiveSettings, saveSettings, toSettingsDto, type EffectiveSettings } from './config/settings'
+import { BuiltinEngine } from './engine/builtin-engine'
+import type { EngineProcessFactory } from './engine/process'
 import { memoryContext, type ContextProvider } from './memory/context'
 import * as memoryLibrary from './memory/library'
 import { PostTaskQueue } from './memory/post-task'
-import { isModelError } from './model/errors'
+import { isModelError, ModelError } from './model/errors'
 import { ModelClient } from './model/model-client'
+import type { ChatModel } from './model/types'
+import { ModelManager } from './models/manager'
 import { describeRule } from './policy/rules'
 import { lessonContext } from './reflection/context'
-import { SkillCatalog, skillFolders } from './skills/catalog'
+import { findAppRoot, SkillCatalog, skillFolders } from './skills/catalog'
 import { skillContext } from './skills/context'
 import * as approvalsRepo from './store/approvals-repo'
 import * as auditRepo from './store/audit-repo'
@@ -78,6 +85,31 @@ export interface DuckServiceOptions {
   skillsDirs?: string[]
   /** How long close() lets post-task learning finish before recording it as interrupted (default 2 s). */
   postTaskShutdownMs?: number
+  /** How the built-in engine's worker is started (Electron: a utility process). Default: a child process. */
+  engineProcess?: EngineProcessFactory
+  /** Threads the built-in engine decodes with (default: half the cores, at least one). */
+  engineThreads?: number
+  /** The model catalog file. Default: DUCK_MODEL_CATALOG, else `<app root>/resources/models/catalog.json`. */
+  catalogPath?: string
+}
+
+function defaultCatalogPath(): string {
+  const root = findAppRoot()
+  return join(root ?? process.cwd(), 'resources', 'models', 'catalog.json')
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function roleName(role: ModelRole): string {
+  return role === 'action'
+    ? 'planner'
+    : role === 'thinker'
+      ? 'answer'
+      : role === 'memory_policy'
+        ? 'memory policy'
+        : 'critic'
 }
 
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -120,7 +152,9 @@ export class DuckService {
   private readonly tools: ToolRegistry
   private readonly skills: SkillCatalog
   private readonly postTask: PostTaskQueue
-  private client: { key: string; client: ModelClient } | null = null
+  readonly models: ModelManager
+  private client: { key: string; client: ChatModel } | null = null
+  private engineState: Pick<EngineStatus, 'state' | 'model' | 'error'> = { state: 'idle', model: null, error: null }
   private closed = false
   /** Extra prompt context providers (memory, lessons, skills). */
   private contextProviders: { provider: ContextProvider; plannerOnly: boolean }[] = []
@@ -132,6 +166,12 @@ export class DuckService {
     this.secrets = options.secrets ?? new MemorySecretStore()
     this.db = openDatabase(options.env.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
     this.tools = new ToolRegistry(options.tools ?? {})
+    this.models = new ModelManager({
+      db: this.db,
+      modelsDir: options.env.modelsDir,
+      catalogPath: options.catalogPath ?? options.env.modelCatalog ?? defaultCatalogPath(),
+      inUse: (modelId: string) => this.modelInUse(modelId)
+    })
     this.runner = new TaskRunner({
       db: this.db,
       tools: this.tools,
@@ -201,11 +241,14 @@ export class DuckService {
     })
   }
 
-  async modelClient(): Promise<ModelClient> {
+  /** The model the agent uses now: the built-in engine or the configured server. */
+  async modelClient(): Promise<ChatModel> {
     const settings = effectiveSettings(this.db, this.env)
+    if (settings.engine === 'builtin') return this.builtinEngine(settings)
     const apiKey = await this.apiKey()
-    const key = JSON.stringify([settings.modelBaseUrl, settings.models, apiKey])
+    const key = JSON.stringify(['server', settings.modelBaseUrl, settings.models, apiKey])
     if (this.client?.key !== key) {
+      void this.client?.client.close()
       this.client = {
         key,
         client: new ModelClient({
@@ -217,6 +260,69 @@ export class DuckService {
       }
     }
     return this.client.client
+  }
+
+  /** The model file each role uses: its own choice, else the answer's, the planner's, or the only model. */
+  private engineModelPaths(settings: EffectiveSettings): Record<ModelRole, string> {
+    const chosen = {} as Record<ModelRole, string | null>
+    for (const role of ROLES) {
+      const choice = settings.engineModels[role]
+      if (choice === null) chosen[role] = null
+      else if (choice.kind === 'file') chosen[role] = choice.path
+      else {
+        const model = this.models.get(choice.id)
+        if (!model) {
+          throw new ModelError(
+            'engine_no_model',
+            `The model chosen for the ${roleName(role)} is no longer installed. Choose another in Settings → Model.`
+          )
+        }
+        chosen[role] = model.path
+      }
+    }
+    const installed = this.models.installed()
+    const fallback =
+      chosen.thinker ?? chosen.action ?? ROLES.map((r) => chosen[r]).find((p) => p !== null) ?? installed[0]?.path
+    if (fallback === undefined || fallback === null) {
+      throw new ModelError(
+        'engine_no_model',
+        'The built-in engine has no model yet. Download one or import a .gguf file in Settings → Model.'
+      )
+    }
+    const paths = {} as Record<ModelRole, string>
+    for (const role of ROLES) {
+      const planner = role === 'memory_policy' ? chosen.action : role === 'critic' ? chosen.thinker : null
+      paths[role] = chosen[role] ?? planner ?? fallback
+    }
+    return paths
+  }
+
+  private builtinEngine(settings: EffectiveSettings): ChatModel {
+    const paths = this.engineModelPaths(settings)
+    const key = JSON.stringify(['builtin', paths, settings.engineContextLength])
+    if (this.client?.key !== key) {
+      void this.client?.client.close()
+      this.engineState = { state: 'idle', model: paths.thinker, error: null }
+      this.client = {
+        key,
+        client: new BuiltinEngine({
+          models: paths,
+          contextLength: settings.engineContextLength,
+          ...(this.options.engineThreads !== undefined ? { threads: this.options.engineThreads } : {}),
+          ...(this.options.engineProcess ? { spawn: this.options.engineProcess } : {}),
+          onStatus: (status: Pick<EngineStatus, 'state' | 'model' | 'error'>) => {
+            if (this.client?.key === key) this.engineState = status
+          }
+        })
+      }
+    }
+    return this.client.client
+  }
+
+  private modelInUse(modelId: string): boolean {
+    const model = this.models.get(modelId)
+    if (!model || !this.client?.key.startsWith('["builtin"')) return false
+    return this.client.key.includes(JSON.stringify(model.path)) && this.runner.hasLiveTasks()
   }
 
   // -- tasks -----------------------------------------------------------------------------
@@ -423,11 +529,62 @@ export class DuckService {
     const client = probe ? await this.probeClient(probe) : await this.modelClient()
     try {
       const models = await client.listModels(AbortSignal.timeout(10_000))
-      return { base_url: client.baseURL, models }
+      return { base_url: client instanceof ModelClient ? client.baseURL : 'builtin', models }
     } catch (error) {
-      const message = isModelError(error) ? error.message : `The model server at ${client.host} could not be reached.`
+      const message = isModelError(error) ? error.message : `${capitalize(client.label)} could not be reached.`
       throw new DuckApiError('model_unavailable', message)
     }
+  }
+
+  // -- the built-in engine and its models -------------------------------------------------
+
+  async engineStatus(): Promise<EngineStatus> {
+    const settings = effectiveSettings(this.db, this.env)
+    let model: ChatModel
+    try {
+      model = await this.modelClient()
+    } catch (error) {
+      return {
+        engine: settings.engine,
+        state: 'error',
+        model: null,
+        error: isModelError(error) ? error.message : String(error),
+        capabilities: []
+      }
+    }
+    const capabilities = ROLES.map((role) => model.capabilities(role))
+    if (settings.engine === 'server') {
+      return { engine: 'server', state: 'ready', model: settings.modelBaseUrl, error: null, capabilities }
+    }
+    return { engine: 'builtin', ...this.engineState, capabilities }
+  }
+
+  modelCatalog(query: unknown): Promise<ModelCatalog> {
+    return this.models.catalog(query)
+  }
+
+  installedModels(): InstalledModel[] {
+    return this.models.installed()
+  }
+
+  importModel(input: unknown): Promise<InstalledModel> {
+    return this.models.importModel(input)
+  }
+
+  async deleteModel(modelId: unknown): Promise<void> {
+    await this.models.deleteModel(modelId)
+  }
+
+  modelDownloads(): DownloadInfo[] {
+    return this.models.downloads()
+  }
+
+  startDownload(input: unknown): Promise<DownloadInfo> {
+    return this.models.startDownload(input)
+  }
+
+  downloadAction(downloadId: unknown, action: unknown): Promise<DownloadInfo> {
+    return this.models.downloadAction(downloadId, action)
   }
 
   async close(): Promise<void> {
@@ -435,6 +592,9 @@ export class DuckService {
     this.closed = true
     await this.runner.abortAll()
     await this.postTask.close(this.options.postTaskShutdownMs)
+    await this.models.close()
+    await this.client?.client.close()
+    this.client = null
     closeDatabase(this.db)
   }
 }

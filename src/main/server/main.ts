@@ -1,6 +1,8 @@
 /**
  * `npm run serve -- --port <n>`: Duck's whole core behind the local API, with plain Node.
  */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { readEnvConfig } from '../core/config/env'
@@ -91,6 +93,48 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGHUP', () => stop('SIGHUP'))
+  watchLauncher(stop)
+}
+
+/**
+ * Under `npm run serve` the server runs as npm → sh → node. A signal sent to npm alone can end
+ * npm (SIGHUP) or npm and the shell (SIGTERM) without reaching node, which would live on
+ * re-parented to init. So when npm started it, the server stops as soon as its parent changes
+ * or npm (the parent's parent) is gone.
+ */
+function watchLauncher(stop: (reason: string) => void): void {
+  if (!process.env.npm_lifecycle_event || process.platform === 'win32') return
+  const parent = process.ppid
+  const launcher = parentOf(parent)
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM'
+    }
+  }
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || (launcher !== null && launcher > 1 && !alive(launcher))) {
+      clearInterval(timer)
+      stop('npm exited')
+    }
+  }, 250)
+  timer.unref()
+}
+
+/** A process's parent (Linux: /proc; elsewhere: ps), or null when it cannot be read. */
+function parentOf(pid: number): number | null {
+  try {
+    if (process.platform === 'linux') {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) || null
+    }
+    return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || null
+  } catch {
+    return null
+  }
 }
 
 void main()

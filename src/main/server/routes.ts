@@ -131,4 +131,19 @@ export function registerRoutes(app: Hono, service: DuckService): void {
   app.get('/v1/settings', async (c) => c.json(await service.getSettings()))
   app.put('/v1/settings', async (c) => c.json(await service.updateSettings(await jsonBody(c))))
   app.get('/v1/models', async (c) => c.json(await service.listModels(query(c))))
+
+  app.get('/v1/engine', async (c) => c.json(await service.engineStatus()))
+  app.get('/v1/engine/catalog', async (c) => c.json(await service.modelCatalog(query(c))))
+  app.get('/v1/engine/models', (c) => c.json(service.installedModels()))
+  app.post('/v1/engine/models/import', async (c) => c.json(await service.importModel(await jsonBody(c))))
+  app.delete('/v1/engine/models/:id', async (c) => {
+    await service.deleteModel(c.req.param('id'))
+    return c.body(null, 204)
+  })
+  app.get('/v1/engine/downloads', (c) => c.json(service.modelDownloads()))
+  app.post('/v1/engine/downloads', async (c) => c.json(await service.startDownload(await jsonBody(c))))
+  // Only the three actions are routes; anything else is an unknown route (404).
+  app.post('/v1/engine/downloads/:id/:action{pause|resume|cancel}', async (c) =>
+    c.json(await service.downloadAction(c.req.param('id'), c.req.param('action')))
+  )
 }

@@ -1,7 +1,61 @@
 import { z } from 'zod'
+import { RISK_LEVELS } from '../../../shared/events'
 import { ActionDirectiveSchema, describeZodError, type ActionDirective } from '../../../shared/schemas'
+import type { Tool } from '../tools/types'
 
-export const DIRECTIVE_JSON_SCHEMA = z.toJSONSchema(ActionDirectiveSchema, { io: 'input' }) as object
+export const DIRECTIVE_MAX_ACTIONS = 16
+
+/**
+ * The planner's JSON schema for this tool catalog: `tool` can only name a real tool, and each
+ * tool's `args` are that tool's own schema (one branch per tool). A grammar-constrained decoder
+ * (the built-in engine, llama.cpp's `json_schema`) then cannot produce an invented tool or
+ * arguments that do not fit. Every property is required, which strict structured-output modes
+ * (OpenAI's) demand; optional arguments therefore appear with a value.
+ */
+export function directiveJsonSchema(tools: Tool[]): object {
+  const branches = tools.map((tool) => ({
+    type: 'object',
+    properties: {
+      tool: { type: 'string', const: tool.name },
+      args: argsSchema(tool),
+      reason: { type: 'string' }
+    },
+    required: ['tool', 'args', 'reason'],
+    additionalProperties: false
+  }))
+  return {
+    type: 'object',
+    properties: {
+      kind: { type: 'string', const: 'action_directive' },
+      intent: { type: 'string' },
+      risk_level: { type: 'string', enum: [...RISK_LEVELS] },
+      actions: {
+        type: 'array',
+        items: branches.length === 1 ? branches[0] : { anyOf: branches },
+        maxItems: DIRECTIVE_MAX_ACTIONS
+      }
+    },
+    required: ['kind', 'intent', 'risk_level', 'actions'],
+    additionalProperties: false
+  }
+}
+
+/** A tool's argument schema as JSON schema, every property required, nothing else allowed. */
+function argsSchema(tool: Tool): object {
+  const raw = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  return closeObject(raw)
+}
+
+function closeObject(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _ignored, default: _default, ...rest } = schema
+  if (rest['type'] !== 'object' || typeof rest['properties'] !== 'object' || rest['properties'] === null) return rest
+  const properties: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(rest['properties'] as Record<string, unknown>)) {
+    properties[key] =
+      typeof value === 'object' && value !== null ? closeObject(value as Record<string, unknown>) : value
+  }
+  return { ...rest, properties, required: Object.keys(properties), additionalProperties: false }
+}
 
 export type DirectiveParse = { ok: true; directive: ActionDirective } | { ok: false; error: string }
 

@@ -60,42 +60,60 @@ export function toolCatalog(tools: Tool[]): string {
  * message at the end: retrieved text never speaks with the system's voice, and templates that
  * insist on alternating roles get exactly that.
  */
-export function plannerMessages(input: {
-  tools: Tool[]
-  history: ChatMessage[]
-  workspace: string
-  request: string
-  context: PromptContext
-  observations: Observation[]
-}): ChatMessage[] {
+/** How much of the optional material a prompt carries (smaller when the context window is small). */
+export interface PromptLimits {
+  /** Characters of each observation's output (default OBSERVATION_PROMPT_CHARS). */
+  observationChars?: number
+  /** Whether reference material (memories, lessons, the skill) goes in (default true). */
+  reference?: boolean
+}
+
+export function plannerMessages(
+  input: {
+    tools: Tool[]
+    history: ChatMessage[]
+    workspace: string
+    request: string
+    context: PromptContext
+    observations: Observation[]
+  },
+  limits: PromptLimits = {}
+): ChatMessage[] {
+  const reference = limits.reference === false ? [] : [...input.context.plannerReference, ...input.context.reference]
   return alternate([
     { role: 'system', content: `${PLANNER_SYSTEM}\n\nTools:\n${toolCatalog(input.tools)}` },
     ...boundHistory(input.history),
-    ...requestMessages([...input.context.plannerReference, ...input.context.reference], input)
+    ...requestMessages(reference, input, limits)
   ])
 }
 
-export function thinkerMessages(input: {
-  history: ChatMessage[]
-  workspace: string
-  request: string
-  context: PromptContext
-  observations: Observation[]
-}): ChatMessage[] {
+export function thinkerMessages(
+  input: {
+    history: ChatMessage[]
+    workspace: string
+    request: string
+    context: PromptContext
+    observations: Observation[]
+  },
+  limits: PromptLimits = {}
+): ChatMessage[] {
   return alternate([
     { role: 'system', content: THINKER_SYSTEM },
     ...boundHistory(input.history),
-    ...requestMessages(input.context.reference, input)
+    ...requestMessages(limits.reference === false ? [] : input.context.reference, input, limits)
   ])
 }
 
 function requestMessages(
   reference: string[],
-  input: { workspace: string; request: string; observations: Observation[] }
+  input: { workspace: string; request: string; observations: Observation[] },
+  limits: PromptLimits
 ): ChatMessage[] {
   const messages: ChatMessage[] = reference.map((block) => ({ role: 'user', content: block }))
   messages.push({ role: 'user', content: `Workspace: ${input.workspace}\n\n${input.request}` })
-  if (input.observations.length > 0) messages.push(observationMessage(input.observations))
+  if (input.observations.length > 0) {
+    messages.push(observationMessage(input.observations, limits.observationChars ?? OBSERVATION_PROMPT_CHARS))
+  }
   return messages
 }
 
@@ -110,11 +128,10 @@ export function alternate(messages: ChatMessage[]): ChatMessage[] {
   return merged
 }
 
-function observationMessage(observations: Observation[]): ChatMessage {
+function observationMessage(observations: Observation[], maxChars: number): ChatMessage {
   const bounded = observations.map((o) => ({
     ...o,
-    output:
-      o.output.length > OBSERVATION_PROMPT_CHARS ? o.output.slice(0, OBSERVATION_PROMPT_CHARS) + '\n… [cut]' : o.output
+    output: o.output.length > maxChars ? o.output.slice(0, maxChars) + '\n… [cut]' : o.output
   }))
   return {
     role: 'user',

@@ -41,5 +41,6 @@ export const EMPTY_STATS = (durationMs: number): GenerationStats => ({
   duration_ms: durationMs,
   min_tokens_per_second: null,
   avg_tokens_per_second: null,
-  max_tokens_per_second: null
+  max_tokens_per_second: null,
+  truncated: false
 })

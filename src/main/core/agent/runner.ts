@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { DuckApiError } from '../../../shared/api'
 import type { AuditDecision, DoneEvent, DoneStatus, GenerationStats } from '../../../shared/events'
 import { isModelError } from '../model/errors'
-import type { ModelClient } from '../model/model-client'
+import type { ChatModel } from '../model/types'
 import * as approvalsRepo from '../store/approvals-repo'
 import type { ApprovalRecord } from '../store/approvals-repo'
 import * as conversations from '../store/conversations-repo'
@@ -23,7 +23,7 @@ export const MAX_PASSWORD_ATTEMPTS = 3
 export interface RunnerDeps {
   db: Db
   tools: ToolRegistry
-  model(): Promise<ModelClient>
+  model(): Promise<ChatModel>
   /** Planning rounds per task (default 8). */
   maxRounds?: number
   /** Reference material for a task's prompts (memories, lessons, the active skill). */
@@ -49,6 +49,11 @@ export class TaskRunner {
 
   isLive(taskId: string): boolean {
     return this.live.has(taskId)
+  }
+
+  /** True while any task is being worked on (not merely waiting for a person). */
+  hasLiveTasks(): boolean {
+    return this.live.size > 0
   }
 
   /** A new task in a new or existing conversation. */

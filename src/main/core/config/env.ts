@@ -1,8 +1,9 @@
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { ROLES, type ModelRole } from '../../../shared/schemas'
 
 export const DEFAULT_MODEL_BASE_URL = 'http://127.0.0.1:8080/v1'
 export const DEFAULT_MODEL = 'local-main'
+export const DEFAULT_ENGINE_CONTEXT_LENGTH = 8192
 
 /** What the environment says (each value also settable in Settings; the environment wins). */
 export interface EnvConfig {
@@ -14,6 +15,21 @@ export interface EnvConfig {
   models: Partial<Record<ModelRole, string>>
   /** The sudo program, where it is not `sudo` on PATH (DUCK_SUDO_PATH). */
   sudoPath?: string
+  /** DUCK_ENGINE; when unset, `server` if DUCK_MODEL_BASE_URL is set, else what Settings say. */
+  engine?: 'builtin' | 'server'
+  /** Per-role `.gguf` paths the environment pins for the built-in engine (DUCK_ENGINE_MODEL[_<ROLE>]). */
+  engineModels: Partial<Record<ModelRole, string>>
+  /** Where the model manager keeps models (DUCK_MODELS_DIR). */
+  modelsDir: string
+  /** Another model catalog file (DUCK_MODEL_CATALOG), e.g. for tests or an organisation's own list. */
+  modelCatalog?: string
+}
+
+export class EnvConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'EnvConfigError'
+  }
 }
 
 export function readEnvConfig(userDataDir: string, env: NodeJS.ProcessEnv = process.env): EnvConfig {
@@ -27,10 +43,27 @@ export function readEnvConfig(userDataDir: string, env: NodeJS.ProcessEnv = proc
     const value = nonEmpty(`DUCK_MODEL_${role.toUpperCase()}`) ?? all
     if (value) models[role] = value
   }
+  const engineModels: Partial<Record<ModelRole, string>> = {}
+  const allEngine = nonEmpty('DUCK_ENGINE_MODEL')
+  for (const role of ROLES) {
+    const value = nonEmpty(`DUCK_ENGINE_MODEL_${role.toUpperCase()}`) ?? allEngine
+    if (value) engineModels[role] = resolve(value)
+  }
   const config: EnvConfig = {
     dbPath: nonEmpty('DUCK_DB_PATH') ?? join(userDataDir, 'duck.sqlite3'),
-    models
+    models,
+    engineModels,
+    modelsDir: resolve(nonEmpty('DUCK_MODELS_DIR') ?? join(userDataDir, 'models'))
   }
+  const engine = nonEmpty('DUCK_ENGINE')?.toLowerCase()
+  if (engine !== undefined) {
+    if (engine !== 'builtin' && engine !== 'server') {
+      throw new EnvConfigError(`DUCK_ENGINE must be "builtin" or "server", not "${engine}".`)
+    }
+    config.engine = engine
+  }
+  const catalog = nonEmpty('DUCK_MODEL_CATALOG')
+  if (catalog) config.modelCatalog = resolve(catalog)
   const apiToken = nonEmpty('DUCK_API_TOKEN')
   const modelBaseUrl = nonEmpty('DUCK_MODEL_BASE_URL')
   const modelApiKey = nonEmpty('DUCK_MODEL_API_KEY')

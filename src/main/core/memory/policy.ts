@@ -3,7 +3,7 @@
  */
 import { z } from 'zod'
 import { MemoryDecisionSchema, describeZodError, type MemoryDecision } from '../../../shared/schemas'
-import type { ChatMessage, ModelClient } from '../model/model-client'
+import type { ChatMessage, ChatModel } from '../model/types'
 import { describeTask, type TaskDigest } from './digest'
 
 export const MEMORY_DECISION_JSON_SCHEMA = z.toJSONSchema(MemoryDecisionSchema, { io: 'input' }) as object
@@ -65,11 +65,7 @@ export function parseMemoryDecision(content: string): MemoryDecision {
   return { ...parsed.data, summary: parsed.data.summary.trim(), memory_type: parsed.data.memory_type.trim() || 'fact' }
 }
 
-export async function decideMemory(
-  model: ModelClient,
-  digest: TaskDigest,
-  signal: AbortSignal
-): Promise<MemoryDecision> {
+export async function decideMemory(model: ChatModel, digest: TaskDigest, signal: AbortSignal): Promise<MemoryDecision> {
   const reply = await model.chat('memory_policy', memoryPolicyMessages(digest), {
     responseFormat: { name: 'memory_decision', schema: MEMORY_DECISION_JSON_SCHEMA },
     temperature: 0,
@@ -78,5 +74,8 @@ export async function decideMemory(
     maxTokens: 600,
     signal
   })
+  // A decision cut off mid-way is not a decision, even when what arrived happens to parse.
+  if (reply.truncated)
+    throw new PostTaskError('The memory policy’s reply was cut off at its length limit; nothing was stored.')
   return parseMemoryDecision(reply.content)
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TaskState } from '../agent/state'
 import { ModelError } from '../model/errors'
-import type { ChatOptions, ChatResult, ModelClient } from '../model/model-client'
+import type { ChatModel, ChatOptions, ChatResult } from '../model/types'
 import * as conversations from '../store/conversations-repo'
 import { closeDatabase, openDatabase, type Db } from '../store/database'
 import * as tasks from '../store/tasks-repo'
@@ -31,9 +31,9 @@ function queue(scripts: Partial<Record<'memory_policy' | 'critic', Script>>): Po
       calls.push(role)
       const script = scripts[role as 'memory_policy' | 'critic']
       if (!script) throw new ModelError('model_unavailable', `The model server is not available (HTTP 500).`)
-      return { content: await script(opts.signal), reasoning: '', model: role, finishReason: 'stop' }
+      return { content: await script(opts.signal), reasoning: '', model: role, finishReason: 'stop', truncated: false }
     }
-  } as unknown as ModelClient
+  } as unknown as ChatModel
   return new PostTaskQueue({
     db,
     model: () => Promise.resolve(model),

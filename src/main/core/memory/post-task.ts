@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto'
 import type { PersistedDraft } from '../../../shared/events'
 import { TaskEmitter } from '../agent/emitter'
 import { isModelError } from '../model/errors'
-import type { ModelClient } from '../model/model-client'
+import type { ChatModel } from '../model/types'
 import { reflect } from '../reflection/critic'
 import type { Db } from '../store/database'
 import { upsertExperience } from '../store/experience-repo'
@@ -33,7 +33,7 @@ const FAILED: Record<Step, 'memory_policy_failed' | 'reflection_failed'> = {
 
 export interface PostTaskDeps {
   db: Db
-  model(): Promise<ModelClient>
+  model(): Promise<ChatModel>
   /** Read when a job starts: a setting switched off is honoured for work still queued. */
   settings(): { memoryEnabled: boolean; reflectionEnabled: boolean }
   /** Unexpected internal failures (model failures are recorded as events, not logged). */

@@ -1,4 +1,15 @@
-export type ModelErrorCode = 'model_unavailable' | 'model_stalled' | 'model_incomplete' | 'model_error' | 'cancelled'
+export type ModelErrorCode =
+  | 'model_unavailable'
+  | 'model_stalled'
+  | 'model_incomplete'
+  | 'model_error'
+  /** Generation stopped at the token budget or the context window (finish_reason "length"). */
+  | 'model_truncated'
+  /** The built-in engine could not load the model file (missing, not GGUF, truncated, too big). */
+  | 'engine_load_failed'
+  /** No model is chosen or installed for the built-in engine. */
+  | 'engine_no_model'
+  | 'cancelled'
 
 /**
  * Every failure of the model client. `message` is one plain sentence a person can act on.

@@ -106,7 +106,12 @@ describe('streamChat', () => {
     // Reasoning comes first, then content.
     expect(out.deltas[0]?.type).toBe('reasoning_delta')
     expect(out.deltas.at(-1)?.type).toBe('content_delta')
-    expect(out.result).toEqual({ finishReason: 'stop', model: 'think-model', usageCompletionTokens: 42 })
+    expect(out.result).toEqual({
+      finishReason: 'stop',
+      model: 'think-model',
+      truncated: false,
+      usageCompletionTokens: 42
+    })
     const body = lastBody()
     expect(body['stream']).toBe(true)
     expect(body['stream_options']).toEqual({ include_usage: true })
@@ -142,13 +147,47 @@ describe('streamChat', () => {
     expect(out.deltas.map((d) => d.delta).join('')).not.toContain('<')
   })
 
-  it('treats text before </think> as reasoning when the stream starts inside thinking', async () => {
+  it('learns that a server passes raw </think> through, then reads the start of the stream as reasoning', async () => {
     server.script('think-model', {
       chunks: [{ content: 'Check the' }, { content: ' disk.</' }, { content: 'think>Disk is fine.' }]
     })
-    const out = await collect(client(), 'thinker', { reasoning: 'on' })
+    const model = client()
+    // The first time, what went out before </think> cannot be taken back; the tag never shows.
+    const first = await collect(model, 'thinker', { reasoning: 'on' })
+    expect(first.content).toBe('Check the disk.Disk is fine.')
+    expect(first.content).not.toContain('think>')
+    // From then on, this server's streams start inside the thinking block.
+    const out = await collect(model, 'thinker', { reasoning: 'on' })
     expect(out.reasoning).toBe('Check the disk.')
     expect(out.content).toBe('Disk is fine.')
+    expect(model.capabilities('thinker').reasoning_format).toBe('think_tags')
+  })
+
+  it('never streams a plain answer as reasoning when reasoning is on (a model that does not think)', async () => {
+    server.script('think-model', { content: 'Just an answer, no thinking at all.' })
+    const out = await collect(client(), 'thinker', { reasoning: 'on' })
+    expect(out.deltas.every((d) => d.type === 'content_delta')).toBe(true)
+    expect(out.reasoning).toBe('')
+    expect(out.content).toBe('Just an answer, no thinking at all.')
+  })
+
+  it('trusts the reasoning the server splits off and never re-sends content as reasoning', async () => {
+    server.script('think-model', { reasoning: 'Server-side thoughts.', content: 'The answer.' })
+    const model = client()
+    const out = await collect(model, 'thinker', { reasoning: 'on' })
+    expect(out.reasoning).toBe('Server-side thoughts.')
+    expect(out.content).toBe('The answer.')
+    expect(model.capabilities('thinker').reasoning_format).toBe('separate')
+  })
+
+  it('reports finish_reason "length" as truncated, streamed and not', async () => {
+    server.script('think-model', { content: 'cut off mid', finishReason: 'length' })
+    const out = await collect(client(), 'thinker')
+    expect(out.result.finishReason).toBe('length')
+    expect(out.result.truncated).toBe(true)
+    server.script('act-model', { content: '{"kind": "act', finishReason: 'length' })
+    const result = await client().chat('action', HELLO)
+    expect(result.truncated).toBe(true)
   })
 
   it('never loses an answer: unclosed implied thinking becomes content when the answer completes', async () => {
@@ -368,6 +407,7 @@ describe('chat', () => {
       reasoning: 'hmm',
       model: 'act-model',
       finishReason: 'stop',
+      truncated: false,
       usageCompletionTokens: 9
     })
   })
@@ -542,16 +582,16 @@ describe('GenerationMeter', () => {
     meter.start()
     now = 500
     meter.onToken() // first token after 500 ms of prompt processing
-    for (let i = 0; i < 20; i++) {
-      now += i < 10 ? 50 : 100 // 20 tok/s, then 10 tok/s
+    for (let i = 0; i < 32; i++) {
+      now += i < 16 ? 50 : 100 // 20 tok/s, then 10 tok/s
       meter.onToken()
     }
     now += 10
     const stats = meter.finish()
-    expect(stats.output_tokens).toBe(21)
+    expect(stats.output_tokens).toBe(33)
     expect(stats.ttft_ms).toBe(500)
-    expect(stats.duration_ms).toBe(2010)
-    // 20 decode tokens over 1.5 s.
+    expect(stats.duration_ms).toBe(2910)
+    // 32 decode tokens over 2.4 s.
     expect(stats.avg_tokens_per_second).toBeCloseTo(13.3, 1)
     expect(stats.max_tokens_per_second).toBeCloseTo(20, 0)
     expect(stats.min_tokens_per_second).toBeCloseTo(10, 0)
@@ -581,7 +621,8 @@ describe('GenerationMeter', () => {
       duration_ms: 300,
       min_tokens_per_second: null,
       avg_tokens_per_second: null,
-      max_tokens_per_second: null
+      max_tokens_per_second: null,
+      truncated: false
     })
     meter.onToken()
     const one = meter.finish()
@@ -645,6 +686,7 @@ describe('fake server bulk mode', () => {
     expect(out.result).toEqual({
       finishReason: 'stop',
       model: 'think-model',
+      truncated: false,
       usageCompletionTokens: tokens
     })
     expect(stats.output_tokens).toBe(tokens)
@@ -664,5 +706,46 @@ describe('fake server bulk mode', () => {
     expect(events).toHaveLength(6) // role, 3 tokens, finish, [DONE]
     expect(events.at(-1)).toBe('data: [DONE]')
     expect(events.at(-2)).toContain('"finish_reason":"stop"')
+  })
+})
+
+describe('GenerationMeter: honest rates', () => {
+  it('gives no rate for a short answer that arrived in one burst (no 20,000 tok/s)', () => {
+    let now = 0
+    const meter = new GenerationMeter(() => now)
+    meter.start()
+    now = 200
+    for (let i = 0; i < 12; i++) {
+      now += 0.04 // twelve deltas in half a millisecond
+      meter.onToken()
+    }
+    const stats = meter.finish()
+    expect(stats.output_tokens).toBe(12)
+    expect(stats.avg_tokens_per_second).toBeNull()
+    expect(stats.max_tokens_per_second).toBeNull()
+  })
+
+  it("prefers the engine's own counts: avg is its tokens over its decode time", () => {
+    let now = 0
+    const meter = new GenerationMeter(() => now)
+    meter.start()
+    now = 100
+    for (let i = 0; i < 12; i++) {
+      now += 0.04
+      meter.onToken()
+    }
+    meter.recordEngineTimings({ outputTokens: 12, decodeMs: 40, promptMs: 90 })
+    const stats = meter.finish()
+    expect(stats.output_tokens).toBe(12)
+    expect(stats.avg_tokens_per_second).toBe(300)
+    expect(stats.min_tokens_per_second).toBe(300)
+    expect(stats.max_tokens_per_second).toBe(300)
+  })
+
+  it('marks a cut-off answer as truncated', () => {
+    const meter = new GenerationMeter()
+    meter.start()
+    meter.markTruncated()
+    expect(meter.finish().truncated).toBe(true)
   })
 })

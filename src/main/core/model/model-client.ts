@@ -19,18 +19,35 @@ import type {
   ChatCompletionMessageParam
 } from 'openai/resources/chat/completions'
 import type { Stream } from 'openai/core/streaming'
+import type { ModelCapabilities, ReasoningFormat, StructuredOutputRung } from '../../../shared/engine'
 import type { ModelRole, ReasoningMode } from '../../../shared/schemas'
 import { ModelError } from './errors'
-import type { GenerationMeter } from './meter'
 import { splitThink, ThinkTagParser } from './think'
+import type {
+  ChatMessage,
+  ChatModel,
+  ChatOptions,
+  ChatResult,
+  ModelInfo,
+  ResponseFormatSpec,
+  StreamChatOptions,
+  StreamDelta,
+  StreamResult
+} from './types'
 
 export { ModelError, isModelError, type ModelErrorCode } from './errors'
 export { GenerationMeter } from './meter'
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant'
-  content: string
-}
+export type {
+  ChatMessage,
+  ChatModel,
+  ChatOptions,
+  ChatResult,
+  ModelInfo,
+  ResponseFormatSpec,
+  StreamChatOptions,
+  StreamDelta,
+  StreamResult
+} from './types'
 
 export interface ModelClientOptions {
   /** e.g. http://127.0.0.1:8080/v1 */
@@ -50,59 +67,6 @@ export interface ModelClientOptions {
   /** SDK retries for non-streamed requests (streams are never retried). Default 0: the agent decides. */
   maxRetries?: number
   fetch?: typeof fetch
-}
-
-export interface ResponseFormatSpec {
-  name: string
-  /** A JSON schema (e.g. from `z.toJSONSchema`). */
-  schema: object
-}
-
-export interface ChatOptions {
-  temperature?: number
-  maxTokens?: number
-  /** Ask for JSON matching this schema (falls back when the server does not support it). */
-  responseFormat?: ResponseFormatSpec
-  /** Default: nothing requested (`auto`). */
-  reasoning?: ReasoningMode
-  signal?: AbortSignal
-}
-
-export interface ChatResult {
-  /** The answer, with any `<think>` block removed. */
-  content: string
-  reasoning: string
-  /** The model name that was asked for. */
-  model: string
-  finishReason: string | null
-  usageCompletionTokens?: number
-}
-
-export interface StreamChatOptions {
-  reasoning?: ReasoningMode
-  temperature?: number
-  maxTokens?: number
-  signal?: AbortSignal
-  /** Driven by the stream: start() when sent, onToken() per delta, recordUsage() at the end. */
-  meter?: GenerationMeter
-}
-
-export interface StreamDelta {
-  type: 'reasoning_delta' | 'content_delta'
-  delta: string
-}
-
-/** The generator's return value (read it with a manual `next()` loop, or use a meter). */
-export interface StreamResult {
-  /** "stop", "length", … — always set: a stream without one throws `model_incomplete`. */
-  finishReason: string
-  model: string
-  usageCompletionTokens?: number
-}
-
-export interface ModelInfo {
-  id: string
-  owned_by?: string
 }
 
 /** How structured output is requested; the client moves down this list on rejection. */
@@ -136,28 +100,39 @@ export function reasoningRequestParams(mode: ReasoningMode | undefined, baseURL:
   return { chat_template_kwargs: { enable_thinking: false } }
 }
 
-export class ModelClient {
+export class ModelClient implements ChatModel {
   readonly baseURL: string
   /** host[:port] of the server, for messages. */
   readonly host: string
+  readonly label: string
   private readonly models: Record<ModelRole, string>
   private readonly openai: OpenAI
+  private readonly fetchImpl: typeof fetch
   private readonly timeoutMs: number
   private readonly idleTimeoutMs: number
   private readonly firstChunkTimeoutMs: number
   private readonly maxRetries: number
-  private formatMode: StructuredMode = 'json_schema'
+  /** The structured-output rung that worked, per model (probed once per server and model). */
+  private readonly formatModes = new Map<string, StructuredMode>()
+  private readonly contextLengths = new Map<string, Promise<number | null>>()
+  private readonly rates = new Map<ModelRole, number>()
+  private reasoningFormat: ReasoningFormat = 'unknown'
   private reasoningParamsRejected = false
+  /** Learned: this server passes `<think>` tags through in the content (it does not split reasoning). */
+  private rawThinkTags = false
 
   constructor(options: ModelClientOptions) {
     this.baseURL = options.baseURL
     this.host = hostOf(options.baseURL)
+    this.label = `the model server at ${this.host}`
     this.models = { ...options.models }
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
     this.firstChunkTimeoutMs = options.firstChunkTimeoutMs ?? this.timeoutMs
     this.maxRetries = options.maxRetries ?? 0
+    this.fetchImpl = options.fetch ?? fetch
     const apiKey = options.apiKey !== undefined && options.apiKey !== '' ? options.apiKey : 'not-needed'
+    this.apiKey = apiKey
     this.openai = new OpenAI({
       baseURL: options.baseURL,
       apiKey,
@@ -170,14 +145,110 @@ export class ModelClient {
     })
   }
 
+  private readonly apiKey: string
+
   /** The model name configured for a role. */
   modelFor(role: ModelRole): string {
     return this.models[role]
   }
 
-  /** The structured-output mode the next `chat()` with a responseFormat starts from. */
+  /** The structured-output mode the next `chat()` with a responseFormat starts from (the planner's model). */
   get structuredMode(): StructuredMode {
-    return this.formatMode
+    return this.formatModes.get(this.models.action) ?? 'json_schema'
+  }
+
+  capabilities(role: ModelRole): ModelCapabilities {
+    const model = this.models[role]
+    const mode = this.formatModes.get(model)
+    const known = this.contextLengthKnown.get(model)
+    return {
+      engine: 'server',
+      role,
+      model,
+      structured_output: mode === undefined ? null : (mode satisfies StructuredOutputRung),
+      reasoning_format: this.reasoningFormat,
+      context_length: known ?? null,
+      tokens_per_second: this.rates.get(role) ?? null
+    }
+  }
+
+  private readonly contextLengthKnown = new Map<string, number | null>()
+
+  /**
+   * The role's context window, asked once per model: llama.cpp's `/props` (the context the server
+   * runs with), the `meta` llama.cpp adds to `/v1/models`, or Ollama's `/api/show`. Null when the
+   * server says nothing about it.
+   */
+  contextLength(role: ModelRole, signal?: AbortSignal): Promise<number | null> {
+    const model = this.models[role]
+    let known = this.contextLengths.get(model)
+    if (known === undefined) {
+      known = this.readContextLength(model, signal).then(
+        (value) => {
+          this.contextLengthKnown.set(model, value)
+          return value
+        },
+        () => {
+          this.contextLengths.delete(model)
+          return null
+        }
+      )
+      this.contextLengths.set(model, known)
+    }
+    return known
+  }
+
+  private async readContextLength(model: string, signal?: AbortSignal): Promise<number | null> {
+    const origin = originOf(this.baseURL)
+    const timeout = AbortSignal.timeout(5000)
+    const sig = signal ? AbortSignal.any([signal, timeout]) : timeout
+    const headers = { authorization: `Bearer ${this.apiKey}` }
+    const getJson = async (url: string, init: RequestInit = {}): Promise<unknown> => {
+      try {
+        const response = await this.fetchImpl(url, { ...init, headers: { ...headers, ...init.headers }, signal: sig })
+        if (!response.ok) return null
+        return (await response.json()) as unknown
+      } catch {
+        return null
+      }
+    }
+    // llama.cpp: the context the server was started with (per slot).
+    const props = await getJson(`${origin}/props`)
+    if (isRecord(props)) {
+      const settings = props['default_generation_settings']
+      const nCtx = isRecord(settings) ? settings['n_ctx'] : undefined
+      const slots = typeof props['total_slots'] === 'number' ? props['total_slots'] : 1
+      if (typeof nCtx === 'number' && nCtx > 0) return Math.floor(nCtx / Math.max(1, slots === 0 ? 1 : 1))
+    }
+    // Ollama: the model's own context length (num_ctx, when set, is what it runs with).
+    const show = await getJson(`${origin}/api/show`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model })
+    })
+    if (isRecord(show)) {
+      const parameters = typeof show['parameters'] === 'string' ? show['parameters'] : ''
+      const numCtx = /(?:^|\n)\s*num_ctx\s+(\d+)/.exec(parameters)?.[1]
+      if (numCtx !== undefined) return Number(numCtx)
+      const info = show['model_info']
+      if (isRecord(info)) {
+        for (const [key, value] of Object.entries(info)) {
+          if (key.endsWith('.context_length') && typeof value === 'number' && value > 0) return value
+        }
+      }
+    }
+    // llama.cpp's /v1/models meta (the model's training context).
+    const list = await getJson(`${trimSlash(this.baseURL)}/models`)
+    if (isRecord(list) && Array.isArray(list['data'])) {
+      for (const item of list['data'] as unknown[]) {
+        if (!isRecord(item)) continue
+        const meta = item['meta']
+        if (isRecord(meta) && typeof meta['n_ctx_train'] === 'number' && meta['n_ctx_train'] > 0) {
+          return meta['n_ctx_train']
+        }
+      }
+    }
+    return null
   }
 
   /** A non-streamed completion. */
@@ -186,7 +257,7 @@ export class ModelClient {
     const signal = opts.signal
     if (signal?.aborted) throw cancelledError(signal.reason)
     const format = opts.responseFormat
-    let mode: StructuredMode | null = format !== undefined ? this.formatMode : null
+    let mode: StructuredMode | null = format !== undefined ? (this.formatModes.get(model) ?? 'json_schema') : null
     const extras = this.reasoningParamsRejected ? {} : reasoningRequestParams(opts.reasoning, this.baseURL)
     const hadExtras = Object.keys(extras).length > 0
     let useExtras = hadExtras
@@ -208,7 +279,7 @@ export class ModelClient {
           timeout: this.timeoutMs,
           maxRetries: this.maxRetries
         })
-        if (mode !== null) this.formatMode = mode
+        if (mode !== null) this.formatModes.set(model, mode)
         if (hadExtras && !useExtras) this.reasoningParamsRejected = true
         const choice = completion.choices[0]
         if (choice === undefined) {
@@ -217,13 +288,17 @@ export class ModelClient {
         const message = choice.message as unknown as Record<string, unknown>
         const raw = typeof message['content'] === 'string' ? message['content'] : ''
         const split = splitThink(raw)
-        const reasoning = [reasoningField(message), split.reasoning].filter((part) => part !== '').join('\n')
+        const parsed = reasoningField(message)
+        this.noteReasoningFormat(parsed !== '', split.reasoning !== '')
+        const reasoning = [parsed, split.reasoning].filter((part) => part !== '').join('\n')
         const usage = completion.usage?.completion_tokens
+        const finishReason = choice.finish_reason ?? null
         return {
           content: split.content,
           reasoning,
           model,
-          finishReason: choice.finish_reason ?? null,
+          finishReason,
+          truncated: finishReason === 'length',
           ...(typeof usage === 'number' ? { usageCompletionTokens: usage } : {})
         }
       } catch (error) {
@@ -302,13 +377,19 @@ export class ModelClient {
       throw this.toModelError(error, { model, signal: userSignal, stalled: watch.stalled })
     }
 
-    const parser = new ThinkTagParser(opts.reasoning === 'on')
+    // Only a server known to pass `<think>` through raw gets its content read as reasoning
+    // before a `</think>`; servers that split reasoning themselves are trusted as they send it.
+    const parser = new ThinkTagParser(opts.reasoning === 'on' && this.rawThinkTags)
     let started = false
+    let serverReasoning = false
     let finishReason: string | null = null
     let usage: number | undefined
+    let timings: ServerTimings | null = null
     try {
       for await (const chunk of stream) {
         if (typeof chunk.usage?.completion_tokens === 'number') usage = chunk.usage.completion_tokens
+        const chunkTimings = serverTimings((chunk as unknown as Record<string, unknown>)['timings'])
+        if (chunkTimings !== null) timings = chunkTimings
         const choice = chunk.choices?.[0]
         if (choice === undefined) {
           if (started) arm('idle', this.idleTimeoutMs)
@@ -326,6 +407,7 @@ export class ModelClient {
         meter?.onToken()
         const parts: StreamDelta[] = []
         if (reasoning !== '') {
+          serverReasoning = true
           parser.noteServerReasoning()
           parts.push({ type: 'reasoning_delta', delta: reasoning })
         }
@@ -353,8 +435,36 @@ export class ModelClient {
       )
     }
     for (const part of parser.flush(true)) yield part
-    if (usage !== undefined) meter?.recordUsage(usage)
-    return { finishReason, model, ...(usage !== undefined ? { usageCompletionTokens: usage } : {}) }
+    if (parser.sawRawTags) this.rawThinkTags = true
+    this.noteReasoningFormat(serverReasoning, parser.sawRawTags)
+    if (timings !== null) {
+      if (timings.predictedTokens > 1 && timings.predictedMs > 0) {
+        this.rates.set(role, Math.round((timings.predictedTokens / timings.predictedMs) * 10_000) / 10)
+      }
+      meter?.recordEngineTimings({
+        outputTokens: timings.predictedTokens,
+        decodeMs: timings.predictedMs,
+        ...(timings.promptMs !== null ? { promptMs: timings.promptMs } : {})
+      })
+    } else if (usage !== undefined) {
+      meter?.recordUsage(usage)
+    }
+    return {
+      finishReason,
+      model,
+      truncated: finishReason === 'length',
+      ...(usage !== undefined ? { usageCompletionTokens: usage } : {})
+    }
+  }
+
+  private noteReasoningFormat(separate: boolean, tags: boolean): void {
+    if (separate) this.reasoningFormat = 'separate'
+    else if (tags) this.reasoningFormat = 'think_tags'
+    else if (this.reasoningFormat === 'unknown') this.reasoningFormat = 'none'
+  }
+
+  async close(): Promise<void> {
+    // Nothing held: each request is its own HTTP exchange.
   }
 
   /** The models the server offers (GET /models). */
@@ -583,6 +693,35 @@ function isOpenAIHost(baseURL: string): boolean {
   } catch {
     return false
   }
+}
+
+interface ServerTimings {
+  predictedTokens: number
+  predictedMs: number
+  promptMs: number | null
+}
+
+/** llama.cpp's own `timings` (sent with the last chunk): decode tokens and time, prompt time. */
+function serverTimings(value: unknown): ServerTimings | null {
+  if (!isRecord(value)) return null
+  const n = value['predicted_n']
+  const ms = value['predicted_ms']
+  if (typeof n !== 'number' || typeof ms !== 'number' || !(n >= 0) || !(ms >= 0)) return null
+  const prompt = value['prompt_ms']
+  return { predictedTokens: n, predictedMs: ms, promptMs: typeof prompt === 'number' && prompt >= 0 ? prompt : null }
+}
+
+function originOf(baseURL: string): string {
+  try {
+    const url = new URL(baseURL)
+    return url.origin
+  } catch {
+    return baseURL
+  }
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '')
 }
 
 function hostOf(baseURL: string): string {

@@ -33,6 +33,11 @@ export class ThinkTagParser {
   private impliedThinking = false
   private impliedText = ''
   private emittedContent = false
+  /** The content carried raw `<think>` tags (the server does not split reasoning itself). */
+  sawRawTags = false
+  /** Content that began without a tag may still close an unopened block once (shape 2, unassumed). */
+  private unopenedClose = true
+  private serverReasoning = false
 
   constructor(assumeThinkingAtStart = false) {
     this.assumeThinking = assumeThinkingAtStart
@@ -41,6 +46,7 @@ export class ThinkTagParser {
   /** The server sent parsed reasoning: content will not start inside an unopened block. */
   noteServerReasoning(): void {
     this.assumeThinking = false
+    this.serverReasoning = true
   }
 
   push(text: string): ThinkPart[] {
@@ -51,6 +57,8 @@ export class ThinkTagParser {
         const lead = this.buffer.trimStart()
         if (lead.startsWith(OPEN)) {
           this.buffer = lead.slice(OPEN.length)
+          this.sawRawTags = true
+          this.unopenedClose = false
           this.enter('thinking')
           continue
         }
@@ -64,6 +72,8 @@ export class ThinkTagParser {
         if (end >= 0) {
           this.emit(out, 'reasoning_delta', this.buffer.slice(0, end))
           this.buffer = this.buffer.slice(end + CLOSE.length)
+          this.sawRawTags = true
+          this.unopenedClose = false
           this.impliedThinking = false
           this.impliedText = ''
           this.enter('content')
@@ -71,6 +81,23 @@ export class ThinkTagParser {
         }
         const keep = partialSuffix(this.buffer, CLOSE)
         this.emit(out, 'reasoning_delta', this.buffer.slice(0, this.buffer.length - keep))
+        this.buffer = this.buffer.slice(this.buffer.length - keep)
+        break
+      }
+      if (this.unopenedClose && !this.serverReasoning) {
+        // The template opened the block in the prompt and nobody said so: the first `</think>`
+        // ends reasoning that has already gone out as content. What follows is the answer.
+        const end = this.buffer.indexOf(CLOSE)
+        if (end >= 0) {
+          this.emit(out, 'content_delta', this.buffer.slice(0, end))
+          this.buffer = this.buffer.slice(end + CLOSE.length)
+          this.sawRawTags = true
+          this.unopenedClose = false
+          this.trimLead = true
+          continue
+        }
+        const keep = partialSuffix(this.buffer, CLOSE)
+        this.emit(out, 'content_delta', this.buffer.slice(0, this.buffer.length - keep))
         this.buffer = this.buffer.slice(this.buffer.length - keep)
         break
       }

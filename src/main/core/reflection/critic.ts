@@ -5,7 +5,7 @@
 import { describeTask, type TaskDigest } from '../memory/digest'
 import { PostTaskError } from '../memory/policy'
 import { oneLine } from '../memory/text'
-import type { ChatMessage, ModelClient } from '../model/model-client'
+import type { ChatMessage, ChatModel } from '../model/types'
 
 export const LESSON_MAX_CHARS = 500
 
@@ -49,7 +49,7 @@ export function extractLesson(reply: string): string {
   return lesson
 }
 
-export async function reflect(model: ModelClient, digest: TaskDigest, signal: AbortSignal): Promise<string> {
+export async function reflect(model: ChatModel, digest: TaskDigest, signal: AbortSignal): Promise<string> {
   // Background work stays light on a local server: no thinking, a short answer.
   const reply = await model.chat('critic', criticMessages(digest), {
     temperature: 0.2,
@@ -57,5 +57,8 @@ export async function reflect(model: ModelClient, digest: TaskDigest, signal: Ab
     maxTokens: 600,
     signal
   })
+  // A review cut off mid-sentence would be stored as a broken lesson.
+  if (reply.truncated)
+    throw new PostTaskError('The critic’s reply was cut off at its length limit; no lesson was stored.')
   return extractLesson(reply.content)
 }

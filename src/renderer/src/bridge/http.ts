@@ -116,6 +116,16 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
       // With a base URL: that server's models, nothing saved (probing for a local server).
       models: (baseUrl?: string) =>
         request('GET', '/v1/models', undefined, baseUrl === undefined ? undefined : { base_url: baseUrl })
+    },
+    engine: {
+      status: () => request('GET', '/v1/engine'),
+      catalog: (query) => request('GET', '/v1/engine/catalog', undefined, query),
+      models: () => request('GET', '/v1/engine/models'),
+      importModel: (path) => request('POST', '/v1/engine/models/import', { path }),
+      deleteModel: (id) => request('DELETE', `/v1/engine/models/${enc(id)}`),
+      downloads: () => request('GET', '/v1/engine/downloads'),
+      download: (catalogId) => request('POST', '/v1/engine/downloads', { catalog_id: catalogId }),
+      downloadAction: (id, action) => request('POST', `/v1/engine/downloads/${enc(id)}/${action}`)
     }
   }
 }

@@ -1,5 +1,6 @@
+import { ScissorsLineDashed } from 'lucide-react'
 import { memo } from 'react'
-import { statsLine } from '../lib/format'
+import { statsLine, TRUNCATED_NOTE, wasTruncated } from '../lib/format'
 import { useDuck, type TaskView } from '../store'
 import { retryTask } from '../store/actions/chat'
 import { showView } from '../store/actions/ui'
@@ -28,6 +29,7 @@ export const AssistantMessage = memo(function AssistantMessage({ task, last }: {
   // While the thinking pane streams, its own header says "Thinking…".
   const stage = thinkingLive ? null : stageText(task)
   const stats = task.status === 'completed' ? statsLine(task.stats) : null
+  const truncated = task.status === 'completed' && wasTruncated(task.stats)
   // What this window did about the task (it says why it stopped) comes before the bare status.
   const note = task.error
     ? undefined
@@ -70,6 +72,12 @@ export const AssistantMessage = memo(function AssistantMessage({ task, last }: {
         />
       )}
       {stage && <StageLine text={stage} spinning={task.status === 'running'} />}
+      {truncated && (
+        <p className="message__cutoff" role="note">
+          <ScissorsLineDashed width={14} height={14} aria-hidden="true" />
+          {TRUNCATED_NOTE}
+        </p>
+      )}
       {stats && <p className="stats-line">{stats}</p>}
     </div>
   )

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { toCsv } from './csv'
-import { dayGroup, lineCount, relativeTime, riskKey, shortPath, statsLine } from './format'
+import {
+  bytes,
+  dayGroup,
+  lineCount,
+  rate,
+  relativeTime,
+  riskKey,
+  shortPath,
+  statsLine,
+  timeLeft,
+  TRUNCATED_NOTE,
+  wasTruncated
+} from './format'
 import { workspaceProblem } from './storage'
 
 describe('format', () => {
@@ -12,7 +24,8 @@ describe('format', () => {
         duration_ms: 13_000,
         min_tokens_per_second: 21.2,
         avg_tokens_per_second: 38.24,
-        max_tokens_per_second: 43.8
+        max_tokens_per_second: 43.8,
+        truncated: false
       })
     ).toBe('38.2 tok/s · 21–44 · 512 tokens · first token 0.41 s')
     expect(
@@ -22,9 +35,36 @@ describe('format', () => {
         duration_ms: 0,
         min_tokens_per_second: null,
         avg_tokens_per_second: null,
-        max_tokens_per_second: null
+        max_tokens_per_second: null,
+        truncated: false
       })
     ).toBeNull()
+  })
+  it('says when an answer was cut off', () => {
+    const stats = {
+      output_tokens: 4,
+      ttft_ms: 10,
+      duration_ms: 100,
+      min_tokens_per_second: null,
+      avg_tokens_per_second: null,
+      max_tokens_per_second: null
+    }
+    expect(wasTruncated({ ...stats, truncated: true })).toBe(true)
+    expect(wasTruncated({ ...stats, truncated: false })).toBe(false)
+    expect(wasTruncated(null)).toBe(false)
+    expect(TRUNCATED_NOTE).toBe("The answer was cut off: it reached the model's length limit.")
+  })
+  it('writes sizes, speeds and time left', () => {
+    expect(bytes(512)).toBe('512 B')
+    expect(bytes(8_400)).toBe('8.4 kB')
+    expect(bytes(1_830_000_000)).toBe('1.8 GB')
+    expect(bytes(640_000_000)).toBe('640 MB')
+    expect(bytes(999_700)).toBe('1.0 MB')
+    expect(rate(8_200_000)).toBe('8.2 MB/s')
+    expect(timeLeft(12.4)).toBe('12 s left')
+    expect(timeLeft(250)).toBe('about 4 min left')
+    expect(timeLeft(4800)).toBe('about 1 h 20 min left')
+    expect(timeLeft(3600)).toBe('about 1 h left')
   })
   it('colours privileged calls violet whatever the risk', () => {
     expect(riskKey('low', 'privileged')).toBe('privileged')

@@ -25,6 +25,48 @@ export function statsLine(stats: GenerationStats | null): string | null {
   return parts.join(' · ')
 }
 
+/** Said under an answer that a length or context limit cut off. */
+export const TRUNCATED_NOTE = "The answer was cut off: it reached the model's length limit."
+
+export function wasTruncated(stats: GenerationStats | null): boolean {
+  return stats?.truncated === true
+}
+
+/** "512 B", "8.4 kB", "1.8 GB" (decimal units, as model sizes are given). */
+export function bytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '?'
+  if (n < 1000) return `${Math.round(n)} B`
+  const units = ['kB', 'MB', 'GB', 'TB']
+  let value = n / 1000
+  let unit = 0
+  while (value >= 999.5 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${value < 9.95 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
+}
+
+/** "8.2 MB/s". */
+export function rate(bytesPerSecond: number): string {
+  return `${bytes(bytesPerSecond)}/s`
+}
+
+/** "12 s left", "about 4 min left", "about 1 h 20 min left". */
+export function timeLeft(secondsLeft: number): string {
+  const s = Math.max(0, Math.round(secondsLeft))
+  if (s < 60) return `${s} s left`
+  const minutes = Math.round(s / 60)
+  if (minutes < 60) return `about ${minutes} min left`
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  return `about ${h} h${m ? ` ${m} min` : ''} left`
+}
+
+/** "8,192" in the person's locale. */
+export function count(n: number): string {
+  return n.toLocaleString()
+}
+
 export const RISK_LABELS: Record<RiskLevel | 'privileged', string> = {
   none: 'No risk',
   low: 'Low risk',

@@ -5,6 +5,7 @@ import type {
   ConnectionSlice,
   ConversationsSlice,
   DuckState,
+  EngineSlice,
   LibrarySlice,
   Loadable,
   ModelSlice,
@@ -25,6 +26,15 @@ const createModelSlice: Slice<ModelSlice> = () => ({
   models: null,
   modelStatus: 'unknown',
   modelError: null
+})
+
+const idle = <T>(data: T): Loadable<T> => ({ data, status: 'idle', error: null })
+
+const createEngineSlice: Slice<EngineSlice> = () => ({
+  engineStatus: idle(null),
+  catalog: idle(null),
+  installed: idle([]),
+  downloads: idle([])
 })
 
 const createUiSlice: Slice<UiSlice> = () => ({
@@ -53,8 +63,6 @@ const createChatSlice: Slice<ChatSlice> = () => ({
   approvalError: null
 })
 
-const idle = <T>(data: T): Loadable<T> => ({ data, status: 'idle', error: null })
-
 const createLibrarySlice: Slice<LibrarySlice> = () => ({
   audit: idle([]),
   memories: idle([]),
@@ -70,6 +78,7 @@ const createLibrarySlice: Slice<LibrarySlice> = () => ({
 export const useDuck = create<DuckState>()((...a) => ({
   ...createConnectionSlice(...a),
   ...createModelSlice(...a),
+  ...createEngineSlice(...a),
   ...createUiSlice(...a),
   ...createConversationsSlice(...a),
   ...createChatSlice(...a),

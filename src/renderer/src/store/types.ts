@@ -11,6 +11,7 @@ import type {
   Settings,
   SkillInfo
 } from '../../../shared/dto'
+import type { DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from '../../../shared/engine'
 import type { ActionType, GenerationStats, RiskLevel, RuntimeStage, TaskStatus } from '../../../shared/events'
 import type { ReasoningMode } from '../../../shared/schemas'
 import type { Transport } from '../bridge'
@@ -107,6 +108,14 @@ export interface ModelSlice {
   modelError: string | null
 }
 
+/** The built-in engine and its model manager (loaded where shown; downloads polled while active). */
+export interface EngineSlice {
+  engineStatus: Loadable<EngineStatus | null>
+  catalog: Loadable<ModelCatalog | null>
+  installed: Loadable<InstalledModel[]>
+  downloads: Loadable<DownloadInfo[]>
+}
+
 export interface UiSlice {
   view: View
   sidebarCollapsed: boolean
@@ -155,6 +164,12 @@ export interface LibrarySlice {
   rules: Loadable<ApprovalRule[]>
 }
 
-export type DuckState = ConnectionSlice & ModelSlice & UiSlice & ConversationsSlice & ChatSlice & LibrarySlice
+export type DuckState = ConnectionSlice &
+  ModelSlice &
+  EngineSlice &
+  UiSlice &
+  ConversationsSlice &
+  ChatSlice &
+  LibrarySlice
 
 export const NEW_CHAT = 'new'

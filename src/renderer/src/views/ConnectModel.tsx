@@ -6,6 +6,7 @@ import { refreshModels } from '../store/actions/connection'
 import { LOCAL_SERVERS, connectModelServer, probeLocalServers, type ProbeResult } from '../store/actions/settings'
 import { showView } from '../store/actions/ui'
 import { Spinner } from '../ui/Spinner'
+import { BuiltinOffer } from './BuiltinOffer'
 
 /** First run, or the model server went away: find one, honestly saying what was tried. */
 export function ConnectModel() {
@@ -16,6 +17,11 @@ export function ConnectModel() {
   const [custom, setCustom] = useState('')
   const [message, setMessage] = useState<string | null>(null)
   const pinned = settings?.env_overrides.includes('model_base_url') ?? false
+  const engine = settings?.engine ?? 'server'
+  const enginePinned = settings?.env_overrides.includes('engine') ?? false
+  // The environment may pin the engine (DUCK_ENGINE, or a DUCK_MODEL_BASE_URL that implies a server).
+  const offerBuiltin = settings !== null && settings.engine !== undefined && !(enginePinned && engine === 'server')
+  const offerServer = !(enginePinned && engine === 'builtin')
 
   const probe = async (): Promise<void> => {
     setProbing(true)
@@ -39,8 +45,10 @@ export function ConnectModel() {
       <Plug className="connect__icon" width={28} height={28} aria-hidden="true" />
       <h2 id="connect-title">Connect a model</h2>
       <p className="muted">
-        Duck needs an OpenAI-compatible model server (llama.cpp, Ollama, LM Studio, vLLM…).
-        {settings && (
+        {offerBuiltin
+          ? 'Duck needs a model: its built-in engine can run one on this computer, or it can use an OpenAI-compatible server (llama.cpp, Ollama, LM Studio, vLLM…).'
+          : 'Duck needs an OpenAI-compatible model server (llama.cpp, Ollama, LM Studio, vLLM…).'}
+        {settings && engine === 'server' && (
           <>
             {' '}
             It could not reach <code>{hostOf(settings.model_base_url)}</code>.
@@ -48,7 +56,9 @@ export function ConnectModel() {
         )}
       </p>
       {modelError && <p className="connect__error">{modelError}</p>}
-      {pinned ? (
+      {offerBuiltin && <BuiltinOffer />}
+      {offerBuiltin && offerServer && <p className="connect__or">Or use a model server</p>}
+      {!offerServer ? null : pinned ? (
         <p className="note">
           The environment sets the model server (<code>DUCK_MODEL_BASE_URL</code>), so Duck cannot try others. Start
           that server, or change the variable and restart Duck.
@@ -56,7 +66,12 @@ export function ConnectModel() {
       ) : (
         <>
           <div className="connect__actions">
-            <button type="button" className="button button--primary" onClick={() => void probe()} disabled={probing}>
+            <button
+              type="button"
+              className={offerBuiltin ? 'button' : 'button button--primary'}
+              onClick={() => void probe()}
+              disabled={probing}
+            >
               {probing && <Spinner />} Look for a local server
             </button>
             <button type="button" className="button" onClick={() => void refreshModels()}>

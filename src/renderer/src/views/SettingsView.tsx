@@ -5,6 +5,7 @@ import { updateSettings } from '../store/actions/settings'
 import { Segmented } from '../ui/Segmented'
 import { Switch } from '../ui/Switch'
 import { ApiKeySection } from './settings/ApiKeySection'
+import { BuiltinSections, ModelSection } from './settings/ModelSection'
 import { ModelServerSection } from './settings/ModelServerSection'
 import { RolesSection } from './settings/RolesSection'
 import { RulesSection } from './settings/RulesSection'
@@ -27,9 +28,16 @@ export function SettingsView() {
             <p className="muted">Loading settings…</p>
           ) : (
             <>
-              <ModelServerSection key={settings.model_base_url} settings={settings} />
-              <RolesSection key={JSON.stringify(settings.models)} settings={settings} models={models} />
-              <ApiKeySection settings={settings} />
+              <ModelSection settings={settings} />
+              {settings.engine === 'builtin' ? (
+                <BuiltinSections settings={settings} />
+              ) : (
+                <>
+                  <ModelServerSection key={settings.model_base_url} settings={settings} />
+                  <RolesSection key={JSON.stringify(settings.models)} settings={settings} models={models} />
+                  <ApiKeySection settings={settings} />
+                </>
+              )}
               <section className="settings-section" aria-labelledby="settings-behaviour">
                 <h2 id="settings-behaviour" className="section-title">
                   Behaviour

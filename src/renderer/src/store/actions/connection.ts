@@ -1,8 +1,10 @@
 import { DuckApiError } from '../../../../shared/api'
 import { createBridge } from '../../bridge'
 import { errorMessage } from '../../lib/format'
+import type { Settings } from '../../../../shared/dto'
 import { duck, hasApi, setApi } from '../api'
 import { useDuck } from '..'
+import { refreshBuiltin } from './engine'
 
 export async function checkConnection(): Promise<boolean> {
   if (!hasApi()) return false
@@ -20,17 +22,20 @@ export async function checkConnection(): Promise<boolean> {
   }
 }
 
-/** Settings and the model server's models; "unreachable" shows the Connect a model screen. */
+/** Settings and the model server's models (or the engine's); "unreachable" shows the Connect a model screen. */
 export async function refreshModels(): Promise<void> {
   if (!hasApi()) return
   useDuck.setState((s) => ({ modelStatus: s.modelStatus === 'ok' ? 'ok' : 'checking' }))
+  let settings: Settings
   try {
-    const settings = await duck().settings.get()
+    settings = await duck().settings.get()
     useDuck.setState({ settings })
   } catch (error) {
     useDuck.setState({ modelStatus: 'unreachable', modelError: errorMessage(error) })
     return
   }
+  // The built-in engine is ready when the planner and the answer have an installed model.
+  if (settings.engine === 'builtin') return refreshBuiltin(settings)
   try {
     const list = await duck().settings.models()
     useDuck.setState({ models: list.models, modelStatus: 'ok', modelError: null })

@@ -65,9 +65,11 @@ export async function probeLocalServers(onResult: (result: ProbeResult) => void)
   return results
 }
 
-/** Makes a server the model server and checks it answers. */
+/** Makes a server the model server (and the server the engine) and checks it answers. */
 export async function connectModelServer(url: string): Promise<Result<ModelList>> {
-  const saved = await updateSettings({ model_base_url: url })
+  const settings = useDuck.getState().settings
+  const switchEngine = settings?.engine === 'builtin' && !settings.env_overrides.includes('engine')
+  const saved = await updateSettings({ model_base_url: url, ...(switchEngine ? { engine: 'server' as const } : {}) })
   if (!saved.ok) return saved
   const result = await testConnection()
   if (result.ok) await refreshModels()

@@ -32,7 +32,7 @@ export function RolesSection({ settings, models }: { settings: Settings; models:
   return (
     <section className="settings-section" aria-labelledby="settings-roles">
       <h2 id="settings-roles" className="section-title">
-        Models
+        Model per role
       </h2>
       <form onSubmit={(e) => void save(e)} className="roles">
         <datalist id={listId}>
