@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { isAbsolute, join, resolve } from 'node:path'
+import { isAbsolute, join, sep } from 'node:path'
 import { DuckApiError } from '../../shared/api'
 import type {
   ApprovalResult,
@@ -127,10 +127,12 @@ function parseId(value: unknown, what: string): string {
 /** Resolves a workspace the user named to the real path of an existing folder. */
 export function resolveWorkspace(input: string): string {
   const expanded = input === '~' ? homedir() : input.startsWith('~/') ? join(homedir(), input.slice(2)) : input
-  const absolute = isAbsolute(expanded) ? expanded : resolve(expanded)
+  // Not path.resolve(): it collapses "missing/.." as text. The OS walks each component, so a
+  // folder that does not exist cannot be stepped out of.
+  const absolute = isAbsolute(expanded) ? expanded : `${process.cwd()}${sep}${expanded}`
   let real: string
   try {
-    real = realpathSync(absolute)
+    real = realpathSync.native(absolute)
   } catch {
     throw new DuckApiError('invalid_input', `workspace: the folder ${input} does not exist.`)
   }
@@ -194,6 +196,8 @@ export class DuckService {
     this.addContextProvider(lessonContext(this.db, learning), { plannerOnly: true })
     this.addContextProvider(memoryContext(this.db, learning))
     this.onTaskCompleted((taskId) => this.postTask.enqueue(taskId))
+    // Learning a crash cut off runs again (once), or is recorded as interrupted.
+    this.postTask.recover()
   }
 
   health(): Health {

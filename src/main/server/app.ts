@@ -49,7 +49,12 @@ export function createApp(options: AppOptions): Hono {
     '/v1/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => sendError(c, 'payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`)
+      // The unread rest of the body would otherwise sit on a keep-alive connection until the
+      // server drops it under the client's next request: say the connection ends here.
+      onError: (c) => {
+        c.header('Connection', 'close')
+        return sendError(c, 'payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`)
+      }
     })
   )
 

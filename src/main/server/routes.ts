@@ -4,8 +4,16 @@ import { DuckApiError } from '../../shared/api'
 import type { StreamEvent } from '../../shared/events'
 import type { DuckService } from '../core/service'
 
+/** RFC 8259: JSON between systems is UTF-8. A body that is not is refused, not patched with U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text()
+  let text: string
+  try {
+    text = utf8.decode(await c.req.arrayBuffer())
+  } catch {
+    throw new DuckApiError('invalid_input', 'body: is not valid UTF-8 (JSON must be UTF-8 encoded).')
+  }
   if (text.trim() === '') return {}
   try {
     return JSON.parse(text) as unknown

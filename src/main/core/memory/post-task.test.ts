@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TaskState } from '../agent/state'
 import { ModelError } from '../model/errors'
@@ -5,7 +6,7 @@ import type { ChatModel, ChatOptions, ChatResult } from '../model/types'
 import * as conversations from '../store/conversations-repo'
 import { closeDatabase, openDatabase, type Db } from '../store/database'
 import * as tasks from '../store/tasks-repo'
-import { INTERRUPTED, PostTaskQueue } from './post-task'
+import { INTERRUPTED, INTERRUPTED_BY_CRASH, PostTaskQueue } from './post-task'
 
 type Script = (signal: AbortSignal | undefined) => string | Promise<string>
 
@@ -223,5 +224,60 @@ describe('post-task learning', () => {
     const late = completedTask()
     q.enqueue(late)
     expect(types(late)).toEqual(['memory_policy_failed', 'reflection_failed'])
+  })
+})
+
+describe('learning cut off by a crash', () => {
+  /** A crash: the queue is dropped without close(), its model call never answers. */
+  function crashMidway(): string {
+    const q = queue({ memory_policy: () => DECISION, critic: hang })
+    const id = completedTask()
+    q.enqueue(id)
+    return id
+  }
+
+  it('runs again at the next start, only the steps without an outcome', async () => {
+    const id = crashMidway()
+    while (!types(id).includes('memory_stored')) await new Promise((resolve) => setTimeout(resolve, 5))
+    calls = []
+    const next = queue({ memory_policy: () => DECISION, critic: () => LESSON })
+    next.recover()
+    await next.idle()
+    expect(calls).toEqual(['critic'])
+    expect(types(id)).toEqual(['memory_policy_decision', 'memory_stored', 'reflection_completed'])
+    // Nothing is owed any more: a third start does nothing.
+    calls = []
+    const third = queue({ memory_policy: () => DECISION, critic: () => LESSON })
+    third.recover()
+    await third.idle()
+    expect(calls).toEqual([])
+  })
+
+  it('cut off again, it is recorded as interrupted and not run a third time', async () => {
+    const id = crashMidway()
+    while (calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 5))
+    const second = queue({ critic: hang })
+    second.recover()
+    while (calls.length < 3) await new Promise((resolve) => setTimeout(resolve, 5))
+    calls = []
+    const third = queue({ memory_policy: () => DECISION, critic: () => LESSON })
+    third.recover()
+    await third.idle()
+    expect(calls).toEqual([])
+    expect(types(id)).toEqual(['memory_policy_decision', 'memory_stored', 'reflection_failed'])
+    expect(events(id).at(-1)?.payload.message).toBe(INTERRUPTED_BY_CRASH)
+  })
+
+  it('each model call gets its own signal: the stop signal collects no listeners', async () => {
+    const seen = new Set<AbortSignal>()
+    const q = queue({
+      memory_policy: (signal) => (seen.add(signal!), DECISION),
+      critic: (signal) => (seen.add(signal!), LESSON)
+    })
+    for (let i = 0; i < 20; i++) q.enqueue(completedTask())
+    await q.idle()
+    expect(seen.size).toBe(40)
+    const stop = (q as unknown as { stop: AbortController }).stop.signal
+    expect(EventEmitter.getEventListeners(stop, 'abort')).toHaveLength(0)
   })
 })

@@ -8,6 +8,14 @@
  * `close()` lets running work finish for a bounded time, then stops it and records
  * `…_failed` "interrupted by shutdown" for every step that did not finish. Each step's
  * writes are one transaction, so nothing is ever half-written.
+ *
+ * A job is also a row in `post_task_jobs` until every step has its outcome, so learning cut
+ * off by a crash is found at the next start (`recover()`): it runs again once (only the steps
+ * without an outcome), and if that is cut off too, the steps are recorded as interrupted.
+ *
+ * Every model call gets its own AbortSignal, linked to the queue's stop signal and unlinked
+ * when the call ends (the SDK adds a listener per request to the signal it is given and never
+ * removes it, so a long-lived signal would collect two per task).
  */
 import { randomUUID } from 'node:crypto'
 import type { PersistedDraft } from '../../../shared/events'
@@ -23,12 +31,18 @@ import { MemoryInputError, remember } from './remember'
 import { normaliseText, oneLine } from './text'
 
 export const INTERRUPTED = 'interrupted by shutdown'
+export const INTERRUPTED_BY_CRASH = 'interrupted: Duck stopped before this step finished'
 export const DEFAULT_SHUTDOWN_WAIT_MS = 2000
 
 type Step = 'memory' | 'reflection'
 const FAILED: Record<Step, 'memory_policy_failed' | 'reflection_failed'> = {
   memory: 'memory_policy_failed',
   reflection: 'reflection_failed'
+}
+/** The events that settle a step. */
+const OUTCOMES: Record<Step, readonly string[]> = {
+  memory: ['memory_policy_decision', 'memory_policy_failed'],
+  reflection: ['reflection_completed', 'reflection_failed']
 }
 
 export interface PostTaskDeps {
@@ -63,11 +77,88 @@ export class PostTaskQueue {
       this.interrupt(job)
       return
     }
+    try {
+      this.deps.db
+        .prepare('INSERT OR IGNORE INTO post_task_jobs (task_id, attempts, created_at) VALUES (?, 0, ?)')
+        .run(taskId, new Date().toISOString())
+    } catch (error) {
+      // A task deleted meanwhile (foreign key): nothing is owed.
+      if (!(error instanceof Error && /FOREIGN KEY/.test(error.message))) this.log('queueing learning failed', error)
+      return
+    }
+    this.schedule(job)
+  }
+
+  /**
+   * Learning a crash cut off (rows left in `post_task_jobs`): run again once, only the steps
+   * with no outcome yet; a job already retried is recorded as interrupted instead.
+   */
+  recover(): void {
+    const rows = this.deps.db.prepare('SELECT task_id, attempts FROM post_task_jobs ORDER BY created_at').all() as {
+      task_id: string
+      attempts: number
+    }[]
+    for (const row of rows) {
+      if (row.attempts < 1) {
+        this.deps.db.prepare('UPDATE post_task_jobs SET attempts = attempts + 1 WHERE task_id = ?').run(row.task_id)
+        this.schedule(new Job(row.task_id))
+        continue
+      }
+      const job = new Job(row.task_id)
+      this.interrupt(job, INTERRUPTED_BY_CRASH)
+    }
+  }
+
+  private schedule(job: Job): void {
     this.jobs.add(job)
     this.tail = this.tail
       .then(() => this.run(job))
       .catch((error: unknown) => this.log('post-task job failed', error))
-      .finally(() => this.jobs.delete(job))
+      .finally(() => {
+        this.jobs.delete(job)
+        if (!job.interrupted) this.settled(job.taskId)
+      })
+  }
+
+  /** Every step has its outcome: nothing is owed any more. */
+  private settled(taskId: string): void {
+    if (!this.deps.db.open) return
+    try {
+      this.deps.db.prepare('DELETE FROM post_task_jobs WHERE task_id = ?').run(taskId)
+    } catch (error) {
+      this.log('settling learning failed', error)
+    }
+  }
+
+  /** The enabled steps that have no outcome event yet (all of them for a fresh task). */
+  private stepsOwed(taskId: string): Set<Step> {
+    const steps = this.enabledSteps()
+    const seen = new Set(
+      (
+        this.deps.db
+          .prepare(
+            `SELECT DISTINCT event_type FROM task_events WHERE task_id = ? AND event_type IN
+               ('memory_policy_decision', 'memory_policy_failed', 'reflection_completed', 'reflection_failed')`
+          )
+          .all(taskId) as { event_type: string }[]
+      ).map((row) => row.event_type)
+    )
+    for (const step of [...steps]) if (OUTCOMES[step].some((type) => seen.has(type))) steps.delete(step)
+    return steps
+  }
+
+  /** Runs one model call with its own signal, aborted with the queue's and unlinked after. */
+  private async withSignal<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const own = new AbortController()
+    const stop = this.stop.signal
+    const onStop = (): void => own.abort(stop.reason)
+    if (stop.aborted) onStop()
+    else stop.addEventListener('abort', onStop, { once: true })
+    try {
+      return await call(own.signal)
+    } finally {
+      stop.removeEventListener('abort', onStop)
+    }
   }
 
   /** Resolves once every job queued so far has finished (tests, benchmarks). */
@@ -95,7 +186,7 @@ export class PostTaskQueue {
     if (job.interrupted) return
     const digest = loadTaskDigest(this.deps.db, job.taskId)
     if (!digest) return
-    job.pending = this.enabledSteps()
+    job.pending = this.stepsOwed(job.taskId)
     if (job.pending.has('memory')) await this.memoryStep(job, digest)
     if (job.pending.has('reflection')) await this.reflectionStep(job, digest)
   }
@@ -103,7 +194,8 @@ export class PostTaskQueue {
   private async memoryStep(job: Job, digest: TaskDigest): Promise<void> {
     let decision
     try {
-      decision = await decideMemory(await this.deps.model(), digest, this.stop.signal)
+      const model = await this.deps.model()
+      decision = await this.withSignal((signal) => decideMemory(model, digest, signal))
     } catch (error) {
       this.finish(job, 'memory', digest, (record) =>
         record({ type: 'memory_policy_failed', message: this.describe(error) })
@@ -143,7 +235,8 @@ export class PostTaskQueue {
   private async reflectionStep(job: Job, digest: TaskDigest): Promise<void> {
     let lesson: string
     try {
-      lesson = await reflect(await this.deps.model(), digest, this.stop.signal)
+      const model = await this.deps.model()
+      lesson = await this.withSignal((signal) => reflect(model, digest, signal))
     } catch (error) {
       this.finish(job, 'reflection', digest, (record) =>
         record({ type: 'reflection_failed', message: this.describe(error) })
@@ -185,21 +278,24 @@ export class PostTaskQueue {
     }
   }
 
-  /** Records "interrupted by shutdown" for every step of the job that has no outcome yet. */
-  private interrupt(job: Job): void {
+  /** Records the interruption for every step of the job that has no outcome yet. */
+  private interrupt(job: Job, message = INTERRUPTED): void {
     if (job.interrupted) return
     job.interrupted = true
     const { db } = this.deps
     if (!db.open) return
     try {
       const digest = loadTaskDigest(db, job.taskId)
-      if (!digest) return
-      const steps = [...(job.pending ?? this.enabledSteps())]
+      if (!digest) {
+        db.prepare('DELETE FROM post_task_jobs WHERE task_id = ?').run(job.taskId)
+        return
+      }
+      const steps = [...(job.pending ?? this.stepsOwed(job.taskId))]
       job.pending = new Set()
-      if (steps.length === 0) return
       db.transaction(() => {
         const emitter = new TaskEmitter(db, digest.taskId, digest.conversationId, null)
-        for (const step of steps) emitter.record({ type: FAILED[step], message: INTERRUPTED })
+        for (const step of steps) emitter.record({ type: FAILED[step], message })
+        db.prepare('DELETE FROM post_task_jobs WHERE task_id = ?').run(job.taskId)
       })()
     } catch (error) {
       this.log('recording an interrupted job failed', error)

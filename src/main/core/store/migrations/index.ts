@@ -2,6 +2,7 @@ import { migration001Settings } from './001_settings'
 import { migration002Agent } from './002_agent'
 import { migration003Memory } from './003_memory'
 import { migration004Models } from './004_models'
+import { migration005PostTaskJobs } from './005_post_task_jobs'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -9,5 +10,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration001Settings,
   migration002Agent,
   migration003Memory,
-  migration004Models
+  migration004Models,
+  migration005PostTaskJobs
 ]
