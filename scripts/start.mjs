@@ -1,46 +1,33 @@
 #!/usr/bin/env node
 // `npm start`: build, make sure the native SQLite module has a build for Electron, launch Duck.
+// Every command runs as `process.execPath <package's JS entry>`, never through a shell or
+// node_modules/.bin (a POSIX script on Windows).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
-import { ensureElectronBinding } from './electron-binding.mjs'
+import { fileURLToPath } from 'node:url'
+import { prepareElectron } from './electron-binding.mjs'
+import { nodeCommand } from './package-bin.mjs'
 
-const root = process.cwd()
-const require = createRequire(import.meta.url)
-
-function electronPath() {
-  try {
-    const path = require('electron')
-    return typeof path === 'string' && existsSync(path) ? path : null
-  } catch {
-    return null
+/** Returns the exit code when Duck could not start, else a promise of Electron's exit code. */
+export function main({
+  root = process.cwd(),
+  argv = process.argv.slice(2),
+  prepare = prepareElectron,
+  run = spawnSync,
+  launch = spawn,
+  error = console.error
+} = {}) {
+  const electron = prepare({ root })
+  if (!electron.ok) {
+    error(electron.message)
+    return 1
   }
+  const [node, buildArgs] = nodeCommand('electron-vite', ['build'], { from: root })
+  const build = run(node, buildArgs, { stdio: 'inherit', cwd: root })
+  if (build.status !== 0) return build.status ?? 1
+  const child = launch(electron.electron, [root, ...argv], { stdio: 'inherit', env: electron.env })
+  return new Promise((done) => child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0))))
 }
 
-const electron = electronPath()
-if (!electron) {
-  console.error(
-    "Duck can't start its window because Electron's binary is not installed (npm install downloads it from GitHub, which this machine could not reach); run Duck headless instead with `npm run build && npm run serve -- --port 8787`."
-  )
-  process.exit(1)
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  void Promise.resolve(main()).then((code) => process.exit(code))
 }
-
-const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { stdio: 'inherit' })
-if (build.status !== 0) process.exit(build.status ?? 1)
-
-// better-sqlite3 is built for Node (tests, headless server). Electron has its own ABI, so keep a
-// second build of the binding for this Electron version beside it, made once.
-let binding
-try {
-  binding = ensureElectronBinding({ root })
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error))
-  process.exit(1)
-}
-
-const child = spawn(electron, [root, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, DUCK_SQLITE_BINDING: binding }
-})
-child.on('exit', (code) => process.exit(code ?? 0))

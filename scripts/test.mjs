@@ -4,11 +4,14 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { nodeCommand } from './package-bin.mjs'
 
 const results = join(process.cwd(), 'test-results')
 rmSync(results, { recursive: true, force: true })
 mkdirSync(results, { recursive: true })
-const bin = (name) => join(process.cwd(), 'node_modules', '.bin', name)
+// A package's command as `process.execPath <its JS entry>`: no shell, no node_modules/.bin (a
+// POSIX script on Windows).
+const tool = (name, args, bin) => nodeCommand(name, args, bin ? { bin } : {})
 
 const failures = []
 function step(name, command, args, env = {}) {
@@ -18,10 +21,10 @@ function step(name, command, args, env = {}) {
   return run.status === 0
 }
 
-step('typecheck', bin('tsc'), ['-b'])
-step('lint', bin('eslint'), ['.', '--max-warnings', '0'])
-step('format', bin('prettier'), ['--check', '.'])
-const built = step('build', bin('electron-vite'), ['build'])
+step('typecheck', ...tool('typescript', ['-b'], 'tsc'))
+step('lint', ...tool('eslint', ['.', '--max-warnings', '0']))
+step('format', ...tool('prettier', ['--check', '.']))
+const built = step('build', ...tool('electron-vite', ['build']))
 
 // A real llama-server for the integration tests, built from the llama.cpp source node-llama-cpp
 // ships and cached outside the checkout (about 9 minutes the first time, then instant).
@@ -31,12 +34,15 @@ let passed = 0
 let failed = 0
 let skipped = 0
 
-step('unit and integration tests (vitest)', bin('vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${join(results, 'vitest.json')}`
-])
+step(
+  'unit and integration tests (vitest)',
+  ...tool('vitest', [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${join(results, 'vitest.json')}`
+  ])
+)
 const vitestFile = join(results, 'vitest.json')
 if (existsSync(vitestFile)) {
   const report = JSON.parse(readFileSync(vitestFile, 'utf8'))
@@ -48,7 +54,7 @@ if (existsSync(vitestFile)) {
 }
 
 if (built) {
-  step('end-to-end tests (Playwright)', bin('playwright'), ['test', '--reporter=list,json'], {
+  step('end-to-end tests (Playwright)', ...tool('@playwright/test', ['test', '--reporter=list,json'], 'playwright'), {
     PLAYWRIGHT_JSON_OUTPUT_NAME: join(results, 'e2e.json')
   })
   const e2eFile = join(results, 'e2e.json')

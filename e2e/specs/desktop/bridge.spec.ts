@@ -40,8 +40,10 @@ test('the window gets exactly DuckApi and duckDesktop: no Node, no generic invok
     expect(seen.secretStore).toEqual({ kind: 'memory', persistent: false })
     expect(seen.health).toMatchObject({ status: 'ok' })
 
-    // Every window is sandboxed and isolated, with no devtools in a build.
+    // Every window is sandboxed and isolated, with devtools only when not packaged (Playwright runs
+    // the unpackaged electron binary on out/main, where they are on).
     const prefs = await duck.app.evaluate(() => globalThis.duckTestHooks?.webPreferences() ?? [])
+    const packaged = await duck.app.evaluate(({ app }) => app.isPackaged)
     expect(prefs.map((p) => p.kind)).toEqual(['main'])
     for (const { webPreferences } of prefs) {
       expect(webPreferences).toMatchObject({
@@ -49,9 +51,12 @@ test('the window gets exactly DuckApi and duckDesktop: no Node, no generic invok
         contextIsolation: true,
         nodeIntegration: false,
         webviewTag: false,
-        devTools: false
+        spellcheck: false,
+        devTools: !packaged
       })
     }
+    // The page comes from duck://app/, not from file:// (where 'self' would be the whole disk).
+    expect(duck.page.url()).toMatch(/^duck:\/\/app\/index\.html/)
 
     // Navigation away from the app and window.open are refused.
     const before = duck.page.url()

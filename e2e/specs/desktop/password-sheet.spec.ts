@@ -78,11 +78,16 @@ test('sudo asks in a native sheet: a wrong password shows its error, the right o
     })`)
     for (const secret of [sudoPassword, WRONG]) expect(traces).not.toContain(secret)
     await duck.app.close()
-    const files = [
-      ...readdirSync(data.dir).map((f) => join(data.dir, f)),
-      ...readdirSync(join(data.dir, 'logs')).map((f) => join(data.dir, 'logs', f))
-    ]
-    for (const file of files.filter((f) => !f.endsWith('logs'))) {
+    // Duck's own files: the database (and its WAL), secrets.json, the logs. The data folder is
+    // also Electron's userData, full of Chromium's folders (Local Storage, GPUCache…): only
+    // regular files are read.
+    const files = [data.dir, join(data.dir, 'logs')].flatMap((dir) =>
+      readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(dir, entry.name))
+    )
+    expect(files.some((f) => f.endsWith('duck.sqlite3'))).toBe(true)
+    for (const file of files) {
       const bytes = readFileSync(file).toString('latin1')
       for (const secret of [sudoPassword, WRONG]) expect(bytes, file).not.toContain(secret)
     }

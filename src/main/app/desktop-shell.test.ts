@@ -9,7 +9,8 @@ import { appMenuTemplate, trayMenuTemplate } from './menus'
 import { resolveSqliteBinding } from './native'
 import { attentionFor, createNotifier } from './notifications'
 import { createPageLocator } from './pages'
-import { QuickAskController, type QuickAskWindowLike } from './quick-ask'
+import { enableWaylandShortcuts, isWayland, withFeature } from './display-server'
+import { QuickAskController, quickAskPosition, type PlacementScreen, type QuickAskWindowLike } from './quick-ask'
 import { checkAccelerator, DEFAULT_QUICK_ASK_SHORTCUT } from './shortcut'
 import { fakeSender, QUICK_ASK_URL } from './testing/fakes'
 import { parseWindowState, restorableBounds, trackWindowState } from './window-state'
@@ -38,18 +39,26 @@ describe('the desktop handler tables', () => {
 })
 
 describe('pages', () => {
-  it('knows its pages by address in a build and in development, and nothing else', () => {
-    const built = createPageLocator({ rendererDir: '/opt/duck/out/renderer' })
-    expect(built.pageOf('file:///opt/duck/out/renderer/index.html?conversation=c#x')).toBe('main')
-    expect(built.pageOf('file:///opt/duck/out/renderer/password-sheet.html')).toBe('password-sheet')
-    expect(built.pageOf('file:///opt/duck/out/renderer/../renderer/quick-ask.html')).toBe('quick-ask')
-    expect(built.pageOf('file:///tmp/index.html')).toBeNull()
+  it('knows its pages by address in a build (duck://app/) and in development, and nothing else', () => {
+    const built = createPageLocator({ baseQuery: { testHooks: '1' } })
+    expect(built.url('main', { conversation: 'conv_1' })).toBe('duck://app/index.html?testHooks=1&conversation=conv_1')
+    expect(built.url('password-sheet')).toBe('duck://app/password-sheet.html?testHooks=1')
+    expect(built.pageOf('duck://app/index.html?conversation=c#x')).toBe('main')
+    expect(built.pageOf('duck://app/')).toBe('main')
+    expect(built.pageOf('duck://app/password-sheet.html')).toBe('password-sheet')
+    expect(built.pageOf('duck://app/assets/../quick-ask.html')).toBe('quick-ask')
+    // file:// is no page of ours any more, not even out/renderer's own files.
+    expect(built.pageOf('file:///opt/duck/out/renderer/index.html')).toBeNull()
+    expect(built.pageOf('duck://evil/index.html')).toBeNull()
+    expect(built.pageOf('duck://user:pw@app/index.html')).toBeNull()
+    expect(built.pageOf('duck://app/assets/index.js')).toBeNull()
     expect(built.pageOf('http://localhost:5173/')).toBeNull()
-    const dev = createPageLocator({ rendererDir: '/x', devServerUrl: 'http://localhost:5173' })
+    const dev = createPageLocator({ devServerUrl: 'http://localhost:5173' })
     expect(dev.pageOf('http://localhost:5173/')).toBe('main')
     expect(dev.pageOf('http://localhost:5173/quick-ask.html')).toBe('quick-ask')
     expect(dev.pageOf('http://localhost:5174/')).toBeNull()
     expect(dev.url('main', { conversation: 'conv_1' })).toBe('http://localhost:5173/index.html?conversation=conv_1')
+    expect(dev.pageOf('duck://app/index.html')).toBeNull()
   })
 })
 
@@ -236,9 +245,74 @@ describe('QuickAskController', () => {
     expect([...registered.keys()]).toEqual(['Alt+Shift+D'])
     expect(writes).toEqual(['Alt+Shift+D'])
     expect(() => controller.setShortcut('D')).toThrow(/accelerator/)
-    expect(() => controller.setShortcut('Ctrl+Alt+T')).toThrow(/taken/)
+    expect(() => controller.setShortcut('Ctrl+Alt+T')).toThrow(/could not be registered/)
     expect([...registered.keys()]).toEqual(['Alt+Shift+D'])
     expect(writes).toEqual(['Alt+Shift+D'])
+  })
+})
+
+describe('the quick-ask shortcut and window under Wayland', () => {
+  const failing = (wayland: boolean) =>
+    new QuickAskController({
+      createWindow: () => fakeQuickWindow() as FakeQuickWindow,
+      place: () => undefined,
+      globalShortcut: { register: () => false, unregister: () => undefined },
+      readShortcut: () => undefined,
+      writeShortcut: () => undefined,
+      onChange: () => undefined,
+      log: () => undefined,
+      wayland
+    })
+
+  it('a refused registration says what may have happened, not that another app took it', () => {
+    const x11 = failing(false).start()
+    expect(x11).toMatchObject({ registered: false })
+    expect(x11.error).not.toMatch(/taken by another app/)
+    expect(x11.error).toMatch(/could not be registered: another app may already use it, or the system refused it/)
+    const wayland = failing(true).start()
+    expect(wayland.error).not.toMatch(/taken by another app/)
+    expect(wayland.error).toMatch(/Wayland.*Global Shortcuts portal/)
+  })
+
+  it('knows a Wayland session, unless Electron was told to use X11', () => {
+    expect(isWayland('linux', { WAYLAND_DISPLAY: 'wayland-0' }, [])).toBe(true)
+    expect(isWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, [])).toBe(true)
+    expect(isWayland('linux', { DISPLAY: ':0' }, [])).toBe(false)
+    expect(isWayland('linux', { WAYLAND_DISPLAY: 'wayland-0' }, ['--ozone-platform=x11'])).toBe(false)
+    expect(isWayland('linux', { WAYLAND_DISPLAY: 'wayland-0' }, ['--ozone-platform-hint=x11'])).toBe(false)
+    expect(isWayland('linux', { DISPLAY: ':0' }, ['--ozone-platform=wayland'])).toBe(true)
+    expect(isWayland('darwin', { WAYLAND_DISPLAY: 'wayland-0' }, [])).toBe(false)
+  })
+
+  it('turns on the GlobalShortcutsPortal feature on Wayland only, keeping other features', () => {
+    const switches: [string, string | undefined][] = []
+    const commandLine = (existing: string) => ({
+      getSwitchValue: () => existing,
+      appendSwitch: (name: string, value?: string) => void switches.push([name, value])
+    })
+    expect(enableWaylandShortcuts(commandLine(''), false)).toBe(false)
+    expect(switches).toEqual([])
+    expect(enableWaylandShortcuts(commandLine(''), true)).toBe(true)
+    expect(enableWaylandShortcuts(commandLine('WebRTCPipeWireCapturer'), true)).toBe(true)
+    expect(switches).toEqual([
+      ['enable-features', 'GlobalShortcutsPortal'],
+      ['enable-features', 'WebRTCPipeWireCapturer,GlobalShortcutsPortal']
+    ])
+    expect(withFeature('GlobalShortcutsPortal', 'GlobalShortcutsPortal')).toBe('GlobalShortcutsPortal')
+  })
+
+  it('puts quick ask on the display under the pointer, or on the primary display where the pointer is unknown', () => {
+    const asked: string[] = []
+    const screen: PlacementScreen = {
+      getCursorScreenPoint: () => (asked.push('cursor'), { x: 2500, y: 300 }),
+      getDisplayNearestPoint: () => ({ workArea: { x: 1920, y: 0, width: 1280, height: 1000 } }),
+      getPrimaryDisplay: () => ({ workArea: { x: 0, y: 30, width: 1920, height: 1050 } })
+    }
+    expect(quickAskPosition(screen, 680, true)).toEqual({ x: 2220, y: 200 })
+    expect(asked).toEqual(['cursor'])
+    // Wayland: the pointer is not asked for at all.
+    expect(quickAskPosition(screen, 680, false)).toEqual({ x: 620, y: 240 })
+    expect(asked).toEqual(['cursor'])
   })
 })
 
@@ -359,6 +433,18 @@ describe('the SQLite binding for Electron', () => {
   it('comes from the environment, the packaged resources or the checkout', () => {
     expect(resolveSqliteBinding({ ...facts, env: { DUCK_SQLITE_BINDING: '/b.node' } })).toBe('/b.node')
     expect(resolveSqliteBinding({ ...facts, isPackaged: true })).toBe('/res/native/better_sqlite3.node')
+    // A packaged app loads only the binding it ships: no variable can hand it another .node file.
+    expect(resolveSqliteBinding({ ...facts, isPackaged: true, env: { DUCK_SQLITE_BINDING: '/tmp/evil.node' } })).toBe(
+      '/res/native/better_sqlite3.node'
+    )
+    expect(
+      resolveSqliteBinding({
+        ...facts,
+        isPackaged: true,
+        env: { DUCK_SQLITE_BINDING: '/tmp/evil.node' },
+        exists: () => false
+      })
+    ).toBeUndefined()
     expect(resolveSqliteBinding(facts)).toBe('/src/duck/node_modules/.duck-electron/40.10.2/better_sqlite3.node')
     expect(resolveSqliteBinding({ ...facts, exists: () => false })).toBeUndefined()
   })

@@ -18,6 +18,10 @@ describe('identifySender', () => {
     expect(identifySender(eventFrom(fakeSender(1, MAIN_URL), { subframeUrl: MAIN_URL }), policy)).toBeNull()
     expect(identifySender(eventFrom(fakeSender(1, 'https://evil.example/')), policy)).toBeNull()
     expect(identifySender(eventFrom(fakeSender(1, 'file:///tmp/index.html')), policy)).toBeNull()
+    // The built pages are duck://app/…: the same file loaded from file:// is no page of ours.
+    expect(MAIN_URL).toBe('duck://app/index.html')
+    expect(identifySender(eventFrom(fakeSender(1, 'file:///opt/duck/out/renderer/index.html')), policy)).toBeNull()
+    expect(identifySender(eventFrom(fakeSender(1, 'duck://elsewhere/index.html')), policy)).toBeNull()
     expect(identifySender(eventFrom(fakeSender(99, MAIN_URL)), policy)).toBeNull()
     expect(identifySender(eventFrom(fakeSender(3, MAIN_URL)), policy)).toBeNull()
     expect(identifySender(eventFrom(fakeSender(1, SHEET_URL)), policy)).toBeNull()

@@ -17,6 +17,8 @@ function fakeWindow() {
   const win = {
     visible: false,
     focused: 0,
+    /** What happened to the window, in order. */
+    calls: [] as string[],
     loading: true,
     sent: [] as { channel: string; payload: unknown }[],
     webContents: {
@@ -32,9 +34,9 @@ function fakeWindow() {
     isFullScreen: () => false,
     isVisible: () => win.visible,
     getNormalBounds: () => ({ x: 0, y: 0, width: 800, height: 600 }),
-    maximize: () => undefined,
+    maximize: () => void win.calls.push(win.visible ? 'maximize' : 'maximize while hidden'),
     restore: () => undefined,
-    show: () => void (win.visible = true),
+    show: () => void ((win.visible = true), win.calls.push('show')),
     focus: () => void win.focused++,
     on: () => win,
     once: (event: string, listener: Listener) => void once.set(event, [...(once.get(event) ?? []), listener]),
@@ -48,7 +50,7 @@ function fakeWindow() {
   return win
 }
 
-function setup() {
+function setup(savedState?: string) {
   const created: { win: ReturnType<typeof fakeWindow>; query?: Record<string, string> }[] = []
   const loads: { win: unknown; query?: Record<string, string> }[] = []
   const factory = {
@@ -59,7 +61,12 @@ function setup() {
     },
     load: (win: unknown, _kind: string, query?: Record<string, string>) => void loads.push({ win, query })
   } as unknown as WindowFactory<BrowserWindow>
-  const main = new MainWindow({ factory, readState: () => undefined, saveState: () => undefined, workAreas: () => [] })
+  const main = new MainWindow({
+    factory,
+    readState: () => savedState,
+    saveState: () => undefined,
+    workAreas: () => [{ x: 0, y: 0, width: 1920, height: 1040 }]
+  })
   return { main, created, loads }
 }
 
@@ -97,5 +104,23 @@ describe('MainWindow.showConversation', () => {
     main.showConversation('conv_3')
     expect(loads).toEqual([{ win, query: { conversation: 'conv_3' } }])
     expect(win?.sent).toEqual([])
+  })
+})
+
+describe('MainWindow restored maximized', () => {
+  it('maximizes once the page is ready to show, not before (no empty window flashing)', () => {
+    const { main, created } = setup(JSON.stringify({ x: 10, y: 10, width: 900, height: 700, maximized: true }))
+    main.show()
+    const win = created[0]?.win
+    expect(win?.calls).toEqual([])
+    win?.finishLoad()
+    expect(win?.calls).toEqual(['maximize while hidden', 'show'])
+  })
+
+  it('does not maximize a window that was not', () => {
+    const { main, created } = setup(JSON.stringify({ x: 10, y: 10, width: 900, height: 700, maximized: false }))
+    main.show()
+    created[0]?.win.finishLoad()
+    expect(created[0]?.win.calls).toEqual(['show'])
   })
 })

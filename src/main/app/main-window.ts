@@ -33,11 +33,12 @@ export class MainWindow {
     if (existing) return existing
     const restored = restorableBounds(parseWindowState(this.deps.readState()), this.deps.workAreas())
     const win = this.deps.factory.create('main', restored ? { bounds: restored } : {}, query)
-    if (restored?.maximized) win.maximize()
     trackWindowState(win, (state) => this.deps.saveState(state))
     this.painted = false
     win.once('ready-to-show', () => {
       this.painted = true
+      // Maximized only now: before the first paint, maximize() shows an empty window.
+      if (restored?.maximized) win.maximize()
       win.show()
     })
     win.on('closed', () => {

@@ -10,6 +10,7 @@ import {
   ipcMain,
   Menu,
   Notification,
+  protocol,
   utilityProcess,
   safeStorage,
   screen,
@@ -17,7 +18,7 @@ import {
   shell,
   webContents
 } from 'electron'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readEnvConfig } from '../core/config/env'
@@ -26,6 +27,9 @@ import { DuckService } from '../core/service'
 import { getSetting, setSetting } from '../core/store/settings-repo'
 import type { IpcMainLike } from './ipc'
 import { registerHandlers, type CallContext, type SenderPolicy } from './ipc'
+import { APP_SCHEME_PRIVILEGED, createAppProtocolHandler } from './app-protocol'
+import { applyUserDataDir } from './data-dir'
+import { enableWaylandShortcuts, isWayland } from './display-server'
 import { utilityEngineProcessFactory } from './engine-process'
 import { createApiHandlers } from './ipc-api'
 import { createDesktopHandlers, createSheetHandlers } from './ipc-desktop'
@@ -34,11 +38,11 @@ import { MainWindow } from './main-window'
 import { appMenuTemplate, trayMenuTemplate } from './menus'
 import { resolveSqliteBinding } from './native'
 import { createNotifier } from './notifications'
-import { createPageLocator } from './pages'
+import { APP_SCHEME, createPageLocator } from './pages'
 import { PasswordSheetController, type SheetWindowLike } from './password-sheet'
-import { QuickAskController } from './quick-ask'
+import { QuickAskController, quickAskPosition } from './quick-ask'
 import { chooseSecretStore } from './secret-store'
-import { denyPermissions } from './security'
+import { hardenSession } from './security'
 import { QUICK_ASK_SHORTCUT_KEY } from './shortcut'
 import { createTaskStreams, type TaskObserver } from './task-streams'
 import { installTestHooks } from './test-hooks'
@@ -52,14 +56,28 @@ const isDev = !app.isPackaged
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(root, 'resources')
 const devServerUrl = isDev ? process.env.ELECTRON_RENDERER_URL : undefined
 
-// Before anything reads it (the single-instance lock lives in userData too).
-const dataDirFromEnv = process.env.DUCK_DATA_DIR?.trim()
-if (dataDirFromEnv) app.setPath('userData', dataDirFromEnv)
+// Before anything reads it (the single-instance lock lives in userData too): DUCK_DATA_DIR, else
+// the folder the headless server uses. Created first; a failure gets the error dialog.
+const dataDir = applyUserDataDir({
+  env: process.env,
+  platform: process.platform,
+  mkdir: (path) => mkdirSync(path, { recursive: true }),
+  setPath: (name, path) => app.setPath(name, path)
+})
+const wayland = isWayland(process.platform, process.env, process.argv)
+// Before ready: the scheme the built pages load from, and (Wayland) the global shortcuts portal.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGED])
+enableWaylandShortcuts(app.commandLine, wayland)
 
 let service: DuckService | null = null
 let stopQuickAsk: (() => void) | null = null
 
-if (!app.requestSingleInstanceLock()) {
+if (!dataDir.ok) {
+  console.error(`[duck] ${dataDir.message}`)
+  // showErrorBox is the one dialog that works before ready.
+  dialog.showErrorBox('Duck could not start', dataDir.message)
+  app.exit(1)
+} else if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   app.on('web-contents-created', (_event, contents) => {
@@ -134,11 +152,11 @@ async function start(): Promise<void> {
     })
   })
   service = duck
-  denyPermissions(session.defaultSession)
 
+  // The built pages: duck://app/… from out/renderer only, each page with its CSP header.
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: join(here, '..', 'renderer') }))
   const testHooks = process.env.DUCK_TEST_HOOKS === '1'
   const pages = createPageLocator({
-    rendererDir: join(here, '..', 'renderer'),
     devServerUrl,
     // The renderer's own test hooks (window.__duckTest) follow the same flag.
     baseQuery: testHooks ? { testHooks: '1' } : undefined
@@ -156,6 +174,8 @@ async function start(): Promise<void> {
     openExternal: (url) => void shell.openExternal(url),
     log
   })
+  // Only the factory's windows get the one permission they use (clipboard writes); no spellchecker.
+  hardenSession(session.defaultSession, (contents) => factory.owns(contents))
   const mainWindow = new MainWindow({
     factory,
     readState: () => getSetting(duck.db, WINDOW_STATE_KEY),
@@ -215,14 +235,13 @@ async function start(): Promise<void> {
   const quickAsk = new QuickAskController({
     createWindow: () => factory.create('quick-ask'),
     place: (win) => {
-      const { workArea } = screen.getDisplayNearestPoint(screen.getCursorScreenPoint())
       const [width = 680] = win.getSize()
-      win.setPosition(
-        Math.round(workArea.x + (workArea.width - width) / 2),
-        Math.round(workArea.y + workArea.height / 5)
-      )
+      // Wayland tells apps nothing about the pointer: the primary display then.
+      const { x, y } = quickAskPosition(screen, width, !wayland)
+      win.setPosition(x, y)
     },
     globalShortcut,
+    wayland,
     readShortcut: () => getSetting(duck.db, QUICK_ASK_SHORTCUT_KEY),
     writeShortcut: (accelerator) => setSetting(duck.db, QUICK_ASK_SHORTCUT_KEY, accelerator),
     onChange: () => refreshMenus(),

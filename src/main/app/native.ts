@@ -1,7 +1,8 @@
 /**
  * better-sqlite3 is compiled against one runtime's ABI. `npm install` builds it for Node (tests,
  * headless server); the app needs a build for Electron, which lives apart so both coexist:
- *   - `DUCK_SQLITE_BINDING`, when set (scripts/start.mjs sets it);
+ *   - `DUCK_SQLITE_BINDING`, when set and not packaged (scripts/start.mjs, scripts/dev.mjs and
+ *     the e2e fixture set it); a packaged app ignores it, or any .node file could be loaded into it;
  *   - packaged: `<resources>/native/better_sqlite3.node` (electron-builder's extraResources);
  *   - from a checkout: `node_modules/.duck-electron/<electron version>/better_sqlite3.node`
  *     (built once by scripts/electron-binding.mjs).
@@ -21,7 +22,7 @@ export interface BindingFacts {
 }
 
 export function resolveSqliteBinding(facts: BindingFacts): string | undefined {
-  const fromEnv = facts.env.DUCK_SQLITE_BINDING?.trim()
+  const fromEnv = facts.isPackaged ? undefined : facts.env.DUCK_SQLITE_BINDING?.trim()
   if (fromEnv) return fromEnv
   const candidate = facts.isPackaged
     ? join(facts.resourcesPath, 'native', SQLITE_BINDING_FILE)

@@ -1,6 +1,3 @@
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-
 /** Duck's pages; each window kind shows exactly one of them. */
 export type PageName = 'main' | 'quick-ask' | 'password-sheet'
 
@@ -9,6 +6,15 @@ export const PAGE_FILES: Record<PageName, string> = {
   'quick-ask': 'quick-ask.html',
   'password-sheet': 'password-sheet.html'
 }
+
+/**
+ * A built app's pages come from this scheme (`duck://app/index.html`), served by
+ * `app-protocol.ts` from `out/renderer` only — not from `file://`, where `'self'` in a CSP would
+ * cover every file on the disk.
+ */
+export const APP_SCHEME = 'duck'
+export const APP_HOST = 'app'
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 
 export interface PageLocator {
   /** The address to load a page at, with an optional query (`?conversation=<id>`). */
@@ -22,25 +28,24 @@ function withoutQuery(url: URL): string {
 }
 
 /**
- * Pages are files in `out/renderer` in a build, or served by electron-vite's dev server in
+ * Pages are served at `duck://app/<page>.html` in a build, or by electron-vite's dev server in
  * development (`ELECTRON_RENDERER_URL`, never honoured in a packaged app).
  */
 export function createPageLocator(options: {
-  rendererDir: string
   devServerUrl?: string | undefined
   /** Added to every page's address (`testHooks=1` under DUCK_TEST_HOOKS=1). */
   baseQuery?: Record<string, string> | undefined
 }): PageLocator {
+  const root = options.devServerUrl
+    ? options.devServerUrl.endsWith('/')
+      ? options.devServerUrl
+      : `${options.devServerUrl}/`
+    : `${APP_ORIGIN}/`
+  const base = (page: PageName): URL => new URL(PAGE_FILES[page], root)
   const bases = new Map<string, PageName>()
-  const base = (page: PageName): URL =>
-    options.devServerUrl
-      ? new URL(
-          PAGE_FILES[page],
-          options.devServerUrl.endsWith('/') ? options.devServerUrl : `${options.devServerUrl}/`
-        )
-      : pathToFileURL(join(options.rendererDir, PAGE_FILES[page]))
   for (const page of Object.keys(PAGE_FILES) as PageName[]) bases.set(withoutQuery(base(page)), page)
-  if (options.devServerUrl) bases.set(withoutQuery(new URL('/', options.devServerUrl)), 'main')
+  // The site's root is the main page (the dev server's, and ours: quick ask links to `/?conversation=`).
+  bases.set(withoutQuery(new URL('/', root)), 'main')
 
   return {
     url(page, query) {

@@ -30,14 +30,54 @@ export interface GlobalShortcutLike {
 
 export interface QuickAskDeps<W extends QuickAskWindowLike> {
   createWindow(): W
-  /** Puts the window on the display the pointer is on, before it shows. */
+  /** Puts the window on the display the pointer is on (see `quickAskPosition`), before it shows. */
   place(win: W): void
   globalShortcut: GlobalShortcutLike
+  /** A Wayland session: shortcuts go through the desktop portal, which may refuse them. */
+  wayland?: boolean
   readShortcut(): string | undefined
   writeShortcut(accelerator: string): void
   /** Something the tray shows changed (paused, shortcut). */
   onChange(): void
   log(message: string, error?: unknown): void
+}
+
+/** Why a shortcut did not register, as far as anyone can tell. */
+export function registrationFailure(accelerator: string, wayland: boolean): string {
+  return wayland
+    ? `${accelerator} could not be registered: on Wayland, global shortcuts go through the desktop's Global Shortcuts portal, which is missing or did not allow it. Allow Duck in the desktop's keyboard shortcut settings, or open Quick Ask from the tray.`
+    : `${accelerator} could not be registered: another app may already use it, or the system refused it. Choose another shortcut.`
+}
+
+export interface Point {
+  x: number
+  y: number
+}
+export interface WorkArea extends Point {
+  width: number
+  height: number
+}
+
+/** The parts of Electron's `screen` that placing quick ask uses. */
+export interface PlacementScreen {
+  getCursorScreenPoint(): Point
+  getDisplayNearestPoint(point: Point): { workArea: WorkArea }
+  getPrimaryDisplay(): { workArea: WorkArea }
+}
+
+/**
+ * Where quick ask goes: centred across the display under the pointer, a fifth of the way down.
+ * Where the pointer is unknown to apps (Wayland: `getCursorScreenPoint` answers nothing useful,
+ * and can crash before a window exists), the primary display.
+ */
+export function quickAskPosition(screen: PlacementScreen, width: number, pointerKnown: boolean): Point {
+  const { workArea } = pointerKnown
+    ? screen.getDisplayNearestPoint(screen.getCursorScreenPoint())
+    : screen.getPrimaryDisplay()
+  return {
+    x: Math.round(workArea.x + (workArea.width - width) / 2),
+    y: Math.round(workArea.y + workArea.height / 5)
+  }
 }
 
 export class QuickAskController<W extends QuickAskWindowLike> {
@@ -179,7 +219,8 @@ export class QuickAskController<W extends QuickAskWindowLike> {
     }
     try {
       this.registered = this.deps.globalShortcut.register(this.accelerator, () => this.toggle())
-      if (!this.registered) this.error = `${this.accelerator} is taken by another app; choose another shortcut.`
+      // Electron says only "no": another app may hold the keys, or the system refused them.
+      if (!this.registered) this.error = registrationFailure(this.accelerator, this.deps.wayland === true)
     } catch (error) {
       this.registered = false
       this.error = `${this.accelerator} is not a shortcut this system accepts.`

@@ -3,7 +3,17 @@ import { join } from 'node:path'
 import type { BrowserWindowConstructorOptions } from 'electron'
 import { describe, expect, it } from 'vitest'
 import { createPageLocator, PAGE_FILES, type PageName } from './pages'
-import { cspProblem, denyPermissions, isExternalLinkAllowed, lockNavigation, type NavigableContents } from './security'
+import {
+  cspProblem,
+  hardenSession,
+  isExternalLinkAllowed,
+  lockNavigation,
+  PAGE_CSP,
+  pageCspHeader,
+  parseCsp,
+  type NavigableContents,
+  type SessionLike
+} from './security'
 import {
   createWindowFactory,
   hardenedWebPreferences,
@@ -22,7 +32,7 @@ const env = (isDev: boolean): WindowEnv => ({
 })
 
 describe('every window kind', () => {
-  it.each(KINDS)('%s is isolated, sandboxed, without Node, webviews or (in a build) devtools', (kind) => {
+  it.each(KINDS)('%s is isolated, sandboxed, without Node, webviews, spellchecker or (in a build) devtools', (kind) => {
     for (const isDev of [false, true]) {
       const prefs = windowOptions(kind, env(isDev), {
         parent: {} as BrowserWindowConstructorOptions['parent']
@@ -37,7 +47,9 @@ describe('every window kind', () => {
         allowRunningInsecureContent: false,
         webviewTag: false,
         experimentalFeatures: false,
-        devTools: isDev
+        devTools: isDev,
+        // Chromium's spellchecker would download dictionaries from a CDN.
+        spellcheck: false
       })
       expect(prefs).toEqual(hardenedWebPreferences(kind, env(isDev)))
     }
@@ -101,7 +113,7 @@ function fakeContents(id: number) {
 }
 
 describe('the window factory', () => {
-  const pages = createPageLocator({ rendererDir: '/app/out/renderer' })
+  const pages = createPageLocator({})
 
   function setup() {
     const created: { options: BrowserWindowConstructorOptions; win: FakeWindow }[] = []
@@ -153,6 +165,10 @@ describe('the window factory', () => {
     for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate']) {
       expect(contents.navigate(event, 'https://evil.example/'), event).toBe(true)
       expect(contents.navigate(event, 'file:///etc/passwd'), event).toBe(true)
+      // Not even the page's own file: the built pages come from duck://app/ only.
+      expect(contents.navigate(event, 'file:///app/out/renderer/index.html'), event).toBe(true)
+      expect(contents.navigate(event, 'duck://app/../index.html'), event).toBe(false)
+      expect(contents.navigate(event, 'duck://other/index.html'), event).toBe(true)
       expect(contents.navigate(event, pages.url('password-sheet')), event).toBe(true)
       expect(contents.navigate(event, pages.url('main', { conversation: 'c1' })), event).toBe(false)
     }
@@ -173,21 +189,67 @@ describe('security helpers', () => {
       expect(isExternalLinkAllowed(url)).toBe(false)
   })
 
-  it('denies every permission request and check', () => {
-    const granted: boolean[] = []
-    let check: (() => boolean) | undefined
+  it('grants only clipboard-sanitized-write (the Copy buttons), only to the windows the factory made', () => {
+    type RequestHandler = Parameters<SessionLike['setPermissionRequestHandler']>[0]
+    type CheckHandler = Parameters<SessionLike['setPermissionCheckHandler']>[0]
+    let request: RequestHandler | undefined
+    let check: CheckHandler | undefined
     let device: (() => boolean) | undefined
-    denyPermissions({
-      setPermissionRequestHandler: (handler) => {
-        for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read'])
-          handler(null, permission, (g) => granted.push(g))
+    let spellchecker: boolean | undefined
+    const ours = { id: 1 }
+    hardenSession(
+      {
+        setPermissionRequestHandler: (handler) => (request = handler),
+        setPermissionCheckHandler: (handler) => (check = handler),
+        setDevicePermissionHandler: (handler) => (device = handler),
+        setSpellCheckerEnabled: (enable) => (spellchecker = enable)
       },
-      setPermissionCheckHandler: (handler) => (check = handler),
-      setDevicePermissionHandler: (handler) => (device = handler)
-    })
-    expect(granted).toEqual([false, false, false, false])
-    expect(check?.()).toBe(false)
+      (contents) => contents === ours
+    )
+    const asked = (contents: unknown, permission: string): boolean => {
+      let granted: boolean | undefined
+      request?.(contents, permission, (g) => (granted = g))
+      return granted === true
+    }
+    expect(asked(ours, 'clipboard-sanitized-write')).toBe(true)
+    expect(check?.(ours, 'clipboard-sanitized-write')).toBe(true)
+    for (const permission of [
+      'clipboard-read',
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'fullscreen'
+    ]) {
+      expect(asked(ours, permission), permission).toBe(false)
+      expect(check?.(ours, permission), permission).toBe(false)
+    }
+    for (const stranger of [{ id: 2 }, null, undefined]) {
+      expect(asked(stranger, 'clipboard-sanitized-write')).toBe(false)
+      expect(check?.(stranger, 'clipboard-sanitized-write')).toBe(false)
+    }
     expect(device?.()).toBe(false)
+    expect(spellchecker).toBe(false)
+  })
+
+  it('the factory knows its own webContents', () => {
+    const factory = createWindowFactory({
+      BrowserWindow: class {
+        readonly webContents = fakeContents(7) as unknown as NavigableContents & { id: number }
+        async loadURL() {}
+        on() {}
+      },
+      pages: createPageLocator({}),
+      env: env(false),
+      openExternal: () => undefined,
+      log: () => undefined
+    })
+    expect(factory.owns({ id: 7 })).toBe(false)
+    factory.create('main')
+    expect(factory.owns({ id: 7 })).toBe(true)
+    expect(factory.owns({ id: 8 })).toBe(false)
+    expect(factory.owns(null)).toBe(false)
+    expect(factory.owns({ id: '7' })).toBe(false)
   })
 
   it('lockNavigation works on any contents', () => {
@@ -209,11 +271,18 @@ describe('every page', () => {
     for (const file of Object.values(PAGE_FILES)) expect(htmlFiles).toContain(file)
   })
 
-  it.each(htmlFiles)('%s declares a strict CSP without inline scripts', (file) => {
+  it.each(htmlFiles)('%s declares a strict CSP without inline scripts, the one duck:// sends for it', (file) => {
     const html = readFileSync(join(dir, file), 'utf8')
     const match = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html)
     expect(match, `${file} has no CSP meta tag`).not.toBeNull()
     expect(cspProblem(match?.[1] ?? '')).toBeNull()
+    const page = KINDS.find((kind) => PAGE_FILES[kind] === file)
+    expect(page, `${file} is none of the pages`).toBeDefined()
+    if (page) {
+      expect(parseCsp(match?.[1] ?? '')).toEqual(parseCsp(PAGE_CSP[page]))
+      expect(cspProblem(pageCspHeader(page))).toBeNull()
+      expect(parseCsp(pageCspHeader(page)).get('frame-ancestors')).toEqual(["'none'"])
+    }
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i)
     expect(html).not.toMatch(/\son[a-z]+="/i)
   })

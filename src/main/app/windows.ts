@@ -44,7 +44,8 @@ export function hardenedWebPreferences(kind: WindowKind, env: WindowEnv): WebPre
     navigateOnDragDrop: false,
     safeDialogs: true,
     devTools: env.isDev,
-    spellcheck: kind === 'main',
+    // Chromium's spellchecker downloads its dictionaries from a Google CDN (Linux, Windows).
+    spellcheck: false,
     // Start-up facts for window.duckDesktop; the sheet's preload needs none.
     additionalArguments: kind === 'password-sheet' ? [] : [`--duck-secret-store=${env.secretStore}`]
   }
@@ -156,6 +157,11 @@ export function createWindowFactory<W extends BrowserWindowLike>(deps: WindowFac
     },
     kindOf(webContentsId: number): WindowKind | undefined {
       return kinds.get(webContentsId)?.kind
+    },
+    /** Whether a webContents (as the permission handlers get it) belongs to a window made here. */
+    owns(contents: unknown): boolean {
+      const id = (contents as { id?: unknown } | null)?.id
+      return typeof id === 'number' && kinds.has(id)
     },
     /** The webPreferences each open window was made with (test hooks). */
     preferences(): { kind: WindowKind; webPreferences: WebPreferences }[] {

@@ -2,8 +2,8 @@
 import type { InvokeEventLike, IpcMainLike, SenderLike, SenderPolicy } from '../ipc'
 import { createPageLocator, type PageName } from '../pages'
 
-export const RENDERER_DIR = '/opt/duck/out/renderer'
-export const pages = createPageLocator({ rendererDir: RENDERER_DIR })
+/** The built app's pages (duck://app/…). */
+export const pages = createPageLocator({})
 
 export interface FakeIpcMain extends IpcMainLike {
   channels(): string[]
