@@ -46,7 +46,12 @@ function argsSchema(tool: Tool): object {
   return closeObject(raw)
 }
 
-function closeObject(schema: Record<string, unknown>): Record<string, unknown> {
+/**
+ * A JSON schema made strict the way grammar-constrained decoders and OpenAI's strict mode
+ * want it: every object lists all its properties as required and allows nothing else; no
+ * `$schema`, no `default`.
+ */
+export function closeObject(schema: Record<string, unknown>): Record<string, unknown> {
   const { $schema: _ignored, default: _default, ...rest } = schema
   if (rest['type'] !== 'object' || typeof rest['properties'] !== 'object' || rest['properties'] === null) return rest
   const properties: Record<string, unknown> = {}

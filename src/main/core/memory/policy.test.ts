@@ -39,7 +39,14 @@ describe('memory policy', () => {
   })
 
   it('asks with the JSON schema and a bounded account of the task', () => {
-    expect(MEMORY_DECISION_JSON_SCHEMA).toMatchObject({ type: 'object' })
+    // Strict: a grammar cannot stop after should_store, and OpenAI's strict mode accepts it.
+    expect(MEMORY_DECISION_JSON_SCHEMA).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: ['should_store', 'memory_type', 'summary', 'importance', 'scope', 'metadata'],
+      properties: { metadata: { type: 'object', additionalProperties: false, required: [] } }
+    })
+    expect(JSON.stringify(MEMORY_DECISION_JSON_SCHEMA)).not.toMatch(/"default"|\$schema/)
     const [system, user] = memoryPolicyMessages(digest)
     expect(system?.content).toMatch(/should_store/)
     expect(system?.content).toMatch(/never|secret/i)

@@ -3,10 +3,21 @@
  */
 import { z } from 'zod'
 import { MemoryDecisionSchema, describeZodError, type MemoryDecision } from '../../../shared/schemas'
+import { closeObject } from '../agent/directive'
 import type { ChatMessage, ChatModel } from '../model/types'
 import { describeTask, type TaskDigest } from './digest'
 
-export const MEMORY_DECISION_JSON_SCHEMA = z.toJSONSchema(MemoryDecisionSchema, { io: 'input' }) as object
+/**
+ * What the model is asked for: the decision with every field required and nothing else (a
+ * grammar then cannot stop after `should_store`, and OpenAI's strict mode accepts it), and
+ * `metadata` an empty object. The reply is still read with the lenient `MemoryDecisionSchema`.
+ */
+export const MEMORY_DECISION_JSON_SCHEMA = (() => {
+  const strict = closeObject(z.toJSONSchema(MemoryDecisionSchema, { io: 'input' }) as Record<string, unknown>)
+  const properties = strict.properties as Record<string, unknown>
+  properties.metadata = { type: 'object', properties: {}, required: [], additionalProperties: false }
+  return strict as object
+})()
 
 export const MEMORY_POLICY_SYSTEM = `You are Duck's memory policy. Duck is a desktop assistant that works in a folder (the
 workspace) on the user's computer. After each task you decide whether something from it is

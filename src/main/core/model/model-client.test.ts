@@ -454,6 +454,20 @@ describe('chat', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it("one schema's fallback does not cost another schema on the same model its json_schema", async () => {
+    let calls = 0
+    server.script('act-model', () => {
+      calls += 1
+      // The first schema (the memory decision) is refused strictly; the planner's is fine.
+      return calls === 1 ? { content: '{}', rejectJsonSchema: true } : { content: '{"kind":"x"}' }
+    })
+    const model = client()
+    await model.chat('action', HELLO, { responseFormat: { name: 'memory_decision', schema: SCHEMA.schema } })
+    server.requests.length = 0
+    await model.chat('action', HELLO, { responseFormat: SCHEMA })
+    expect(server.requests.map((r) => r.body?.response_format?.type)).toEqual(['json_schema'])
+  })
+
   it('falls back to no response_format when json_object is refused too', async () => {
     server.script('act-model', {
       content: '{"kind":"x"}',

@@ -113,7 +113,14 @@ export class ModelClient implements ChatModel {
   private readonly firstChunkTimeoutMs: number
   private readonly maxRetries: number
   /** The structured-output rung that worked, per model (probed once per server and model). */
+  /**
+   * The structured-output rung that worked, per model and schema: a server may accept one
+   * schema strictly and refuse another, and one schema's fallback must not cost the other
+   * (the planner's tool enum above all).
+   */
   private readonly formatModes = new Map<string, StructuredMode>()
+  /** The rung last seen working per model, for the capability card. */
+  private readonly modelModes = new Map<string, StructuredMode>()
   private readonly contextLengths = new Map<string, Promise<number | null>>()
   private readonly rates = new Map<ModelRole, number>()
   private reasoningFormat: ReasoningFormat = 'unknown'
@@ -154,12 +161,12 @@ export class ModelClient implements ChatModel {
 
   /** The structured-output mode the next `chat()` with a responseFormat starts from (the planner's model). */
   get structuredMode(): StructuredMode {
-    return this.formatModes.get(this.models.action) ?? 'json_schema'
+    return this.modelModes.get(this.models.action) ?? 'json_schema'
   }
 
   capabilities(role: ModelRole): ModelCapabilities {
     const model = this.models[role]
-    const mode = this.formatModes.get(model)
+    const mode = this.modelModes.get(model)
     const known = this.contextLengthKnown.get(model)
     return {
       engine: 'server',
@@ -257,7 +264,8 @@ export class ModelClient implements ChatModel {
     const signal = opts.signal
     if (signal?.aborted) throw cancelledError(signal.reason)
     const format = opts.responseFormat
-    let mode: StructuredMode | null = format !== undefined ? (this.formatModes.get(model) ?? 'json_schema') : null
+    const formatKey = format !== undefined ? `${model}\u0000${format.name}` : ''
+    let mode: StructuredMode | null = format !== undefined ? (this.formatModes.get(formatKey) ?? 'json_schema') : null
     const extras = this.reasoningParamsRejected ? {} : reasoningRequestParams(opts.reasoning, this.baseURL)
     const hadExtras = Object.keys(extras).length > 0
     let useExtras = hadExtras
@@ -279,7 +287,10 @@ export class ModelClient implements ChatModel {
           timeout: this.timeoutMs,
           maxRetries: this.maxRetries
         })
-        if (mode !== null) this.formatModes.set(model, mode)
+        if (mode !== null) {
+          this.formatModes.set(formatKey, mode)
+          this.modelModes.set(model, mode)
+        }
         if (hadExtras && !useExtras) this.reasoningParamsRejected = true
         const choice = completion.choices[0]
         if (choice === undefined) {

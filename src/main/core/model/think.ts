@@ -19,9 +19,9 @@ export type ThinkPart = { type: 'reasoning_delta' | 'content_delta'; delta: stri
 /**
  * Incremental splitter for streams. Shape 2 can only be told from shape 3 once `</think>`
  * arrives, so the caller says what to assume: with `assumeThinkingAtStart` (used when reasoning
- * was asked for) text before any `</think>` is streamed as reasoning; if the answer then ends
- * normally without ever closing the block and without any content, `flush(true)` hands the whole
- * text back as content, so an answer is never lost. Without it, content is content unless it
+ * was asked for) text before any `</think>` is held back, then sent as reasoning once `</think>`
+ * arrives; if the answer instead ends normally without ever closing the block, `flush(true)`
+ * sends it as content — so an answer is never lost, and never shown as reasoning first. Without it, content is content unless it
  * starts with `<think>`.
  */
 export class ThinkTagParser {
@@ -71,11 +71,12 @@ export class ThinkTagParser {
         const end = this.buffer.indexOf(CLOSE)
         if (end >= 0) {
           this.emit(out, 'reasoning_delta', this.buffer.slice(0, end))
+          // The close tag proves the assumption: what was held back is reasoning after all.
+          if (this.impliedThinking) this.release(out, 'reasoning_delta')
           this.buffer = this.buffer.slice(end + CLOSE.length)
           this.sawRawTags = true
           this.unopenedClose = false
           this.impliedThinking = false
-          this.impliedText = ''
           this.enter('content')
           continue
         }
@@ -115,10 +116,10 @@ export class ThinkTagParser {
     this.buffer = ''
     if (this.state === 'thinking') {
       this.emit(out, 'reasoning_delta', rest)
-      if (completed && this.impliedThinking && !this.emittedContent) {
-        const text = this.impliedText.trim()
-        if (text !== '') out.push({ type: 'content_delta', delta: text })
-      }
+      // Never closed: a normal end means it was the answer all along (and it was never shown
+      // as reasoning); a cut-off stream keeps it as the reasoning it was taken for.
+      if (this.impliedThinking)
+        this.release(out, completed && !this.emittedContent ? 'content_delta' : 'reasoning_delta')
     } else {
       this.emit(out, 'content_delta', rest)
     }
@@ -139,8 +140,20 @@ export class ThinkTagParser {
     }
     if (delta === '') return
     if (type === 'content_delta') this.emittedContent = true
-    else if (this.impliedThinking) this.impliedText += delta
+    else if (this.impliedThinking) {
+      // Only assumed: held back until `</think>` or the end says what it was.
+      this.impliedText += delta
+      return
+    }
     out.push({ type, delta })
+  }
+
+  private release(out: ThinkPart[], type: ThinkPart['type']): void {
+    const text = type === 'content_delta' ? this.impliedText.trim() : this.impliedText
+    this.impliedText = ''
+    if (text === '') return
+    if (type === 'content_delta') this.emittedContent = true
+    out.push({ type, delta: text })
   }
 }
 
