@@ -39,7 +39,7 @@ test('a tool card comes before the answer, with its arguments, status and output
   await snap('tool-card')
 })
 
-test('a shell command card shows the full command, wrapped, with exit code and duration', async ({
+test('a shell command card shows the full command, wrapped, with exit code, sandbox and duration', async ({
   duckPage: page,
   fakeModel,
   snap
@@ -52,7 +52,8 @@ test('a shell command card shows the full command, wrapped, with exit code and d
   await page.keyboard.press('Enter')
   const card = page.getByRole('article', { name: 'Tool shell_exec_safe' })
   await expect(card.locator('.tool-card__args')).toHaveText(long)
-  await expect(card.locator('.tool-card__status')).toHaveText(/exit 0 · \d+ ms/)
+  // The policy ran it without asking, so in the read-only sandbox (CI installs bubblewrap).
+  await expect(card.locator('.tool-card__status')).toHaveText(/exit 0 · sandboxed, read-only · \d+ ms/)
   // Never cut off: the block wraps inside the card instead of overflowing it.
   const widths = await card
     .locator('.tool-card__args')

@@ -123,6 +123,8 @@ export interface AuditPayload {
   task_id: string
   workspace: string
   conversation_id: string
+  /** How the command ran: a sandbox profile (`read_only`, `workspace_write`), `none` (unconfined), null before it ran. */
+  sandbox: 'read_only' | 'workspace_write' | 'none' | null
 }
 
 export interface AuditRecord {

@@ -88,6 +88,8 @@ export interface ToolCallFinishedEvent extends EventBase {
   ok: boolean
   output: string
   exit_code?: number | null
+  /** Shell calls: the sandbox profile it ran under (`read_only`, `workspace_write`) or `none` (unconfined). */
+  sandbox?: 'read_only' | 'workspace_write' | 'none'
   duration_ms: number
 }
 export interface ToolApprovalRequestedEvent extends EventBase {
@@ -158,6 +160,7 @@ export interface CommandAuditEvent extends EventBase {
   decision: AuditDecision
   exit_code: number | null
   workspace: string
+  sandbox: 'read_only' | 'workspace_write' | 'none' | null
 }
 
 export const AUDIT_DECISIONS = ['auto_allowed', 'allowed_once', 'allowed_always', 'denied', 'pending'] as const

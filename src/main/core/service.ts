@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { isAbsolute, join, sep } from 'node:path'
+import { dirname, isAbsolute, join, sep } from 'node:path'
 import { DuckApiError } from '../../shared/api'
 import type {
   ApprovalResult,
@@ -167,7 +167,11 @@ export class DuckService {
     this.userDataDir = options.userDataDir
     this.secrets = options.secrets ?? new MemorySecretStore()
     this.db = openDatabase(options.env.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-    this.tools = new ToolRegistry(options.tools ?? {})
+    // Commands never see Duck's data folder (its database, logs, models, the API token).
+    this.tools = new ToolRegistry({
+      hiddenPaths: [options.userDataDir, dirname(options.env.dbPath)],
+      ...options.tools
+    })
     this.models = new ModelManager({
       db: this.db,
       modelsDir: options.env.modelsDir,

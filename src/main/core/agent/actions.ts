@@ -6,7 +6,7 @@ import type { ApprovalRecord } from '../store/approvals-repo'
 import * as auditRepo from '../store/audit-repo'
 import type { Db } from '../store/database'
 import type { ToolRegistry } from '../tools/registry'
-import type { Assessment, Tool } from '../tools/types'
+import type { Assessment, Tool, ToolContext } from '../tools/types'
 import type { Observation } from './prompts'
 import { Paused, type Run } from './run'
 import { maxRisk, riskAtLeast, type PlannedAction } from './state'
@@ -56,8 +56,11 @@ export class ActionRunner {
     const risk = maxRisk(assessment.risk_level, run.state.plannerRisk)
     const rules = approvalsRepo.listRules(this.db, run.task.workspace).filter((r) => r.tool === tool.name)
     const covered = !assessment.privileged && callCovered(assessment, rules, tool.name)
+    // Unconfined (no sandbox, or sudo): a person every time, whatever the rules say.
     const needsPerson =
-      assessment.privileged || (!covered && (assessment.needs_approval || riskAtLeast(risk, 'medium')))
+      assessment.privileged ||
+      assessment.sandbox === 'none' ||
+      (!covered && (assessment.needs_approval || riskAtLeast(risk, 'medium')))
     const isShell = tool.name === 'shell_exec_safe'
 
     if (needsPerson) {
@@ -66,8 +69,22 @@ export class ActionRunner {
     const auditId = isShell
       ? this.audit(run, String(args.command), risk, assessment, covered ? 'allowed_always' : 'auto_allowed', false)
       : null
-    const result = await this.execute(run, tool, call, callId, { risk, actionType: assessment.action_type })
-    if (auditId) this.updateAudit(run, auditId, { exit_code: result.exit_code ?? null })
+    const result = await this.execute(
+      run,
+      tool,
+      call,
+      callId,
+      { risk, actionType: assessment.action_type },
+      undefined,
+      {
+        // A rule is the person's standing approval.
+        by: covered ? 'person' : 'policy',
+        actionType: assessment.action_type,
+        outsideWorkspace: assessment.outside_workspace
+      }
+    )
+    if (auditId)
+      this.updateAudit(run, auditId, { exit_code: result.exit_code ?? null, sandbox: result.sandbox ?? null })
   }
 
   private skip(run: Run, action: PlannedAction, callId: string, why: Observation['skipped'], message: string): void {
@@ -169,7 +186,8 @@ export class ActionRunner {
     action: PlannedAction,
     callId: string,
     label: { risk: RiskLevel; actionType: Assessment['action_type'] },
-    password?: string
+    password?: string,
+    grant?: ToolContext['grant']
   ) {
     run.emitter.emit({ type: 'runtime_status', stage: 'running_tool', tool: tool.name })
     run.emitter.emit({
@@ -187,7 +205,8 @@ export class ActionRunner {
       result = await tool.run(action.args, {
         workspace: run.task.workspace,
         signal: run.signal,
-        ...(password !== undefined ? { password } : {})
+        ...(password !== undefined ? { password } : {}),
+        ...(grant ? { grant } : {})
       })
     } catch (error) {
       if (run.signal.aborted) throw error
@@ -208,6 +227,7 @@ export class ActionRunner {
       ok: result.ok,
       output,
       ...(tool.name === 'shell_exec_safe' ? { exit_code: result.exit_code ?? null } : {}),
+      ...(result.sandbox ? { sandbox: result.sandbox } : {}),
       duration_ms: Math.round(performance.now() - started)
     })
     run.state.observations.push({
@@ -240,7 +260,8 @@ export class ActionRunner {
       exit_code: null,
       task_id: run.task.id,
       workspace: run.task.workspace,
-      conversation_id: run.task.conversationId
+      conversation_id: run.task.conversationId,
+      sandbox: null
     })
     run.emitter.emit({ type: 'command_audit', audit_id: id, ...record.payload })
     return id

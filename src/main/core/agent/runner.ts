@@ -141,11 +141,19 @@ export class TaskRunner {
         this.actions.updateAudit(run, approval.auditId, { approved: true, decision })
         const tool = this.deps.tools.get(paused.action.tool)
         if (!tool) throw new Error(`tool ${paused.action.tool} vanished`)
-        const result = await this.actions.execute(run, tool, paused.action, paused.callId, {
-          risk: approval.riskLevel,
-          actionType: approval.actionType
+        const result = await this.actions.execute(
+          run,
+          tool,
+          paused.action,
+          paused.callId,
+          { risk: approval.riskLevel, actionType: approval.actionType },
+          undefined,
+          { by: 'person', actionType: approval.actionType, outsideWorkspace: approval.outsideWorkspace }
+        )
+        this.actions.updateAudit(run, approval.auditId, {
+          exit_code: result.exit_code ?? null,
+          sandbox: result.sandbox ?? null
         })
-        this.actions.updateAudit(run, approval.auditId, { exit_code: result.exit_code ?? null })
         approvalsRepo.setApprovalStatus(this.deps.db, approval.id, 'resolved')
         run.state.paused = null
       }
@@ -193,7 +201,10 @@ export class TaskRunner {
           last.skipped = 'password_refused'
         }
       }
-      this.actions.updateAudit(run, approval.auditId, { exit_code: result.exit_code ?? null })
+      this.actions.updateAudit(run, approval.auditId, {
+        exit_code: result.exit_code ?? null,
+        sandbox: result.sandbox ?? null
+      })
       approvalsRepo.setApprovalStatus(this.deps.db, approval.id, 'resolved')
       run.state.paused = null
       await this.actions.runQueue(run)

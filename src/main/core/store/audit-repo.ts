@@ -13,6 +13,7 @@ interface AuditRow {
   approved: number
   decision: AuditPayload['decision']
   exit_code: number | null
+  sandbox: AuditPayload['sandbox']
   created_at: string
 }
 
@@ -30,7 +31,8 @@ export function toAuditRecord(row: AuditRow): AuditRecord {
       exit_code: row.exit_code,
       task_id: row.task_id,
       workspace: row.workspace,
-      conversation_id: row.conversation_id
+      conversation_id: row.conversation_id,
+      sandbox: row.sandbox ?? null
     }
   }
 }
@@ -40,7 +42,7 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
   stmt(
     db,
     `INSERT INTO command_audit (id, task_id, conversation_id, workspace, command, risk_level, action_type, approved,
-       decision, exit_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+       decision, exit_code, sandbox, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   ).run(
     id,
     p.task_id,
@@ -52,6 +54,7 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
     p.approved ? 1 : 0,
     p.decision,
     p.exit_code,
+    p.sandbox,
     at,
     at
   )
@@ -61,18 +64,15 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
 export function updateAudit(
   db: Db,
   id: string,
-  fields: Partial<Pick<AuditPayload, 'approved' | 'decision' | 'exit_code'>>
+  fields: Partial<Pick<AuditPayload, 'approved' | 'decision' | 'exit_code' | 'sandbox'>>
 ): AuditRecord | undefined {
   const current = getAudit(db, id)
   if (!current) return undefined
   const next = { ...current.payload, ...fields }
-  stmt(db, 'UPDATE command_audit SET approved = ?, decision = ?, exit_code = ?, updated_at = ? WHERE id = ?').run(
-    next.approved ? 1 : 0,
-    next.decision,
-    next.exit_code,
-    now(),
-    id
-  )
+  stmt(
+    db,
+    'UPDATE command_audit SET approved = ?, decision = ?, exit_code = ?, sandbox = ?, updated_at = ? WHERE id = ?'
+  ).run(next.approved ? 1 : 0, next.decision, next.exit_code, next.sandbox, now(), id)
   return getAudit(db, id)
 }
 

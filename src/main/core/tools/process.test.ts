@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { chmod, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -217,10 +218,29 @@ describe('runCommand', () => {
 })
 
 describe('runShellCommand', () => {
-  it('runs a command line through /bin/sh -c', async () => {
-    const r = await runShellCommand('echo abc | tr a-c x-z && echo "$0"', opts())
+  it('runs a command line through bash, the shell whose grammar the policy parses', async () => {
+    const r = await runShellCommand('echo abc | tr a-c x-z && echo "$0" && echo "${BASH_VERSION:+bash}"', opts())
     expect(r.exitCode).toBe(0)
-    expect(r.output).toBe('xyz\n/bin/sh\n')
+    expect(r.output).toMatch(/^xyz\n\/(usr\/)?bin\/bash\nbash\n$/)
+  })
+
+  it('never lets BASH_ENV or ENV run a file before the command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duck-bashenv-'))
+    const hook = join(dir, 'hook.sh')
+    writeFileSync(hook, 'echo HOOKED\n')
+    const before = { BASH_ENV: process.env.BASH_ENV, ENV: process.env.ENV }
+    process.env.BASH_ENV = hook
+    process.env.ENV = hook
+    try {
+      const r = await runShellCommand('echo plain', opts())
+      expect(r.output).toBe('plain\n')
+    } finally {
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('reports exit codes and missing commands like a shell', async () => {

@@ -6,6 +6,7 @@
  * Approval and policy are decided elsewhere; this module only executes.
  */
 import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { StringDecoder } from 'node:string_decoder'
 import type { Readable, Writable } from 'node:stream'
@@ -28,6 +29,11 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Delay between SIGTERM and SIGKILL when killing the tree. Default 2 000 ms. */
   killGraceMs?: number
+  /**
+   * Linux: the most processes the command's tree may have at once. More (a fork bomb) and the
+   * whole tree is killed. Checked every 25 ms from /proc.
+   */
+  maxProcesses?: number
 }
 
 export interface ProcessResult {
@@ -37,6 +43,8 @@ export interface ProcessResult {
   output: string
   timedOut: boolean
   cancelled: boolean
+  /** True when the tree was killed for starting more than `maxProcesses` processes. */
+  processLimitHit?: boolean
   durationMs: number
 }
 
@@ -92,7 +100,7 @@ function isPrivateEnvName(name: string): boolean {
 export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !isPrivateEnvName(name)) env[name] = value
+    if (value !== undefined && !isPrivateEnvName(name) && !SHELL_STARTUP_ENV.includes(name)) env[name] = value
   }
   return { ...env, ...extra }
 }
@@ -279,6 +287,17 @@ async function spawnBounded(
     if (!killing) cancelled = true
     killTree()
   }
+  let processLimitHit = false
+  const processWatch =
+    opts.maxProcesses !== undefined && pid !== undefined && process.platform === 'linux'
+      ? setInterval(() => {
+          if (killing || countTree(pid, opts.maxProcesses) <= (opts.maxProcesses ?? Infinity)) return
+          processLimitHit = true
+          // At once: a fork bomb doubles faster than any grace period.
+          killing = true
+          signalTree(pid, 'SIGKILL')
+        }, 25)
+      : undefined
   opts.signal.addEventListener('abort', onAbort, { once: true })
   if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
     timeoutTimer = setTimeout(() => {
@@ -331,6 +350,7 @@ async function spawnBounded(
   } finally {
     hooks?.close()
     opts.signal.removeEventListener('abort', onAbort)
+    clearInterval(processWatch)
     clearTimeout(timeoutTimer)
     clearTimeout(drainTimer)
     // Keep the pending SIGKILL only while something of the group is still alive.
@@ -341,7 +361,48 @@ async function spawnBounded(
   if (startError !== null) {
     return result({ exitCode: 127, output: clean(startError), timedOut, cancelled }, started)
   }
-  return result({ exitCode, output: clean(buffer.toString()), timedOut, cancelled }, started)
+  if (processLimitHit) {
+    buffer.append(`\n[Duck stopped the command: it started more than ${opts.maxProcesses} processes at once.]`)
+  }
+  return result(
+    {
+      exitCode,
+      output: clean(buffer.toString()),
+      timedOut,
+      cancelled,
+      ...(processLimitHit ? { processLimitHit } : {})
+    },
+    started
+  )
+}
+
+/**
+ * How many processes descend from `root` (itself included), counting no further than `limit`
+ * + 1: a fork bomb's tree is never walked whole. Reads /proc/<pid>/task/<tid>/children.
+ */
+export function countTree(root: number, limit = Infinity): number {
+  let count = 0
+  const queue = [root]
+  while (queue.length > 0 && count <= limit) {
+    const pid = queue.shift() as number
+    count += 1
+    let tasks: string[]
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`)
+    } catch {
+      continue
+    }
+    for (const tid of tasks) {
+      try {
+        for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1').split(' ')) {
+          if (child) queue.push(Number(child))
+        }
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return count
 }
 
 function describeStartError(file: string, code: string | undefined): string {
@@ -367,11 +428,25 @@ export async function runCommand(argv: string[], opts: RunOptions): Promise<Proc
 }
 
 /**
- * Runs a command line through `/bin/sh -c`. Only for command lines the policy allowed or a
- * person approved.
+ * The shell command lines run in: bash, whose grammar the policy parses (Debian's /bin/sh is
+ * dash, which reads some lines differently), without startup files. `BASH_ENV` and `ENV`
+ * (files a non-interactive shell would source first) never reach it.
+ */
+export function shellArgv(command: string): string[] {
+  const bash = ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash'].find((path) => existsSync(path))
+  return bash ? [bash, '--noprofile', '--norc', '-c', command] : ['/bin/sh', '-c', command]
+}
+
+/** Variables a shell would act on at start-up; removed from every shell's environment. */
+export const SHELL_STARTUP_ENV = ['BASH_ENV', 'ENV', 'PROMPT_COMMAND', 'SHELLOPTS', 'BASHOPTS', 'PS4']
+
+/**
+ * Runs a command line through bash (see `shellArgv`). Only for command lines the policy
+ * allowed or a person approved.
  */
 export async function runShellCommand(command: string, opts: RunOptions): Promise<ProcessResult> {
-  return spawnBounded('/bin/sh', ['-c', command], opts)
+  const [file, ...args] = shellArgv(command)
+  return spawnBounded(file as string, args, opts)
 }
 
 /**

@@ -5,7 +5,8 @@ import { assessPathAccess, confinePath } from '../policy/paths'
 import { assessShellCommand } from '../policy/shell-policy'
 import { readWorkspaceFile } from './file-read'
 import { listDirectory } from './list-dir'
-import { runShellCommand, runSudo, type ProcessResult } from './process'
+import { createSandbox, SANDBOX_MAX_PROCESSES, type Sandbox, type SandboxGrant } from '../sandbox/sandbox'
+import { childEnv, runCommand, runSudo, shellArgv, type ProcessResult } from './process'
 import type { Tool, ToolResult } from './types'
 
 const pathSchema = z.string().min(1, 'must not be empty').max(4096, 'is too long')
@@ -18,13 +19,21 @@ export interface ToolOptions {
   /** The sudo program (a full path where it is not on PATH). */
   sudoPath?: string
   shellTimeoutMs?: number
+  /** The OS sandbox commands run in (default: the platform's, see sandbox.ts). */
+  sandbox?: Sandbox
+  /** Folders no command may see (Duck's data folder), for the default sandbox. */
+  hiddenPaths?: string[]
 }
 
 function processResult(result: ProcessResult): ToolResult {
   let output = result.output
   if (result.timedOut) output += '\n[stopped: the command ran past its time limit]'
   if (result.cancelled) output += '\n[stopped: the task was cancelled]'
-  return { ok: result.exitCode === 0 && !result.timedOut && !result.cancelled, output, exit_code: result.exitCode }
+  return {
+    ok: result.exitCode === 0 && !result.timedOut && !result.cancelled && !result.processLimitHit,
+    output,
+    exit_code: result.exitCode
+  }
 }
 
 const fileRead: Tool<z.infer<typeof FileReadArgs>> = {
@@ -64,13 +73,33 @@ async function sudoArgv(command: string): Promise<string[] | null> {
 }
 
 function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
+  const sandbox = options.sandbox ?? createSandbox({ hidden: options.hiddenPaths ?? [] })
   return {
     name: 'shell_exec_safe',
     description:
       'Run a shell command in the workspace. Read-only commands run at once; anything else waits for the person. sudo asks for their password.',
     parameters: { command: 'string, one command line' },
     schema: ShellArgs,
-    assess: (args, ctx) => assessShellCommand(args.command, undefined, ctx.workspace),
+    async assess(args, ctx) {
+      const assessment = await assessShellCommand(args.command, undefined, ctx.workspace)
+      if (assessment.privileged) {
+        return {
+          ...assessment,
+          sandbox: 'none' as const,
+          reasons: [...assessment.reasons, 'sudo cannot run inside the sandbox, so this command runs outside it']
+        }
+      }
+      const status = await sandbox.status()
+      if (status.available)
+        return { ...assessment, sandbox: assessment.needs_approval ? 'workspace_write' : 'read_only' }
+      // Fail closed: without a sandbox nothing runs unless a person says so, every time.
+      return {
+        ...assessment,
+        needs_approval: true,
+        sandbox: 'none' as const,
+        reasons: [...assessment.reasons, `it would run without a sandbox: ${status.reason ?? 'none is available'}`]
+      }
+    },
     needsPassword: async (args) => (await sudoArgv(args.command)) !== null,
     async run(args, ctx) {
       const runOptions = {
@@ -92,7 +121,7 @@ function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
           ...runOptions,
           ...(options.sudoPath ? { sudoPath: options.sudoPath } : {})
         })
-        return { ...processResult(result), password_rejected: result.passwordRejected }
+        return { ...processResult(result), password_rejected: result.passwordRejected, sandbox: 'none' }
       }
       if (programs.some((program) => PRIVILEGED.has(program))) {
         return {
@@ -102,7 +131,53 @@ function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
           exit_code: null
         }
       }
-      return processResult(await runShellCommand(args.command, runOptions))
+      const status = await sandbox.status()
+      const grant = ctx.grant ?? { by: 'policy' as const, actionType: 'unknown' as const, outsideWorkspace: [] }
+      if (!status.available) {
+        if (grant.by !== 'person') {
+          return {
+            ok: false,
+            output: `Not run: ${status.reason ?? 'no sandbox is available'}.`,
+            exit_code: null,
+            sandbox: 'none'
+          }
+        }
+        const result = processResult(await runCommand(shellArgv(args.command), runOptions))
+        return {
+          ...result,
+          sandbox: 'none',
+          output: `${result.output}\n[ran without a sandbox: ${status.reason}]`.trimStart()
+        }
+      }
+      const profile: SandboxGrant =
+        grant.by === 'person'
+          ? {
+              profile: 'workspace_write',
+              network: grant.actionType === 'network',
+              writablePaths: grant.outsideWorkspace
+            }
+          : { profile: 'read_only', network: false, writablePaths: [] }
+      const wrapped = sandbox.wrap({
+        argv: shellArgv(args.command),
+        workspace: ctx.workspace,
+        grant: profile,
+        env: childEnv()
+      })
+      const raw = await runCommand(wrapped.argv, {
+        ...runOptions,
+        env: wrapped.env,
+        maxProcesses: SANDBOX_MAX_PROCESSES
+      })
+      // bwrap's own failure (before the command started) is its exit 1 with a "bwrap:" line.
+      if (raw.exitCode === 1 && /^bwrap: /.test(raw.output)) {
+        return {
+          ok: false,
+          output: `Not run: Duck could not set up the sandbox for this command (${raw.output.trim().split('\n')[0]}).`,
+          exit_code: null,
+          sandbox: profile.profile
+        }
+      }
+      return { ...processResult(raw), sandbox: profile.profile }
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ActionType, RiskLevel } from '../../../shared/events'
+import type { SandboxMode } from '../sandbox/sandbox'
 
 /** What a tool's `assess()` says about one call, before anything runs. */
 export interface Assessment {
@@ -19,6 +20,11 @@ export interface Assessment {
    * is covered when every key is covered. Empty when no rule may ever cover it.
    */
   rule_keys: string[]
+  /**
+   * Shell calls: where the call would run. `none` (no sandbox here, or sudo) means a person
+   * must approve it every time, rules or not.
+   */
+  sandbox?: SandboxMode
 }
 
 export interface AssessContext {
@@ -30,6 +36,11 @@ export interface ToolContext {
   signal: AbortSignal
   /** Only for a privileged shell call the person approved; never stored or logged. */
   password?: string
+  /**
+   * Who let the call run: the policy (it runs read-only) or a person (an approval or their
+   * "Always allow" rule: the workspace is writable), with what they approved.
+   */
+  grant?: { by: 'policy' | 'person'; actionType: ActionType; outsideWorkspace: string[] }
 }
 
 export interface ToolResult {
@@ -39,6 +50,8 @@ export interface ToolResult {
   exit_code?: number | null
   /** True when sudo refused the password. */
   password_rejected?: boolean
+  /** Shell calls: the sandbox profile it ran under, or `none` (unconfined). */
+  sandbox?: SandboxMode
 }
 
 export interface Tool<Args = Record<string, unknown>> {

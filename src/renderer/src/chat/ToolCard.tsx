@@ -15,6 +15,12 @@ export function argumentsText(tool: string, args: Record<string, unknown>): stri
   return JSON.stringify(args, null, 2)
 }
 
+const SANDBOX_LABELS = {
+  read_only: 'sandboxed, read-only',
+  workspace_write: 'sandboxed, workspace writable',
+  none: 'no sandbox'
+} as const
+
 function Status({ call }: { call: ToolCallView }) {
   if (call.running) {
     return (
@@ -26,6 +32,7 @@ function Status({ call }: { call: ToolCallView }) {
   const failed = call.ok === false
   const parts: string[] = []
   if (call.exit_code !== undefined) parts.push(call.exit_code === null ? 'no exit code' : `exit ${call.exit_code}`)
+  if (call.sandbox) parts.push(SANDBOX_LABELS[call.sandbox])
   if (call.duration_ms !== null) parts.push(duration(call.duration_ms))
   return (
     <span className={`tool-card__status tool-card__status--${failed ? 'failed' : 'ok'}`}>

@@ -82,6 +82,7 @@ export function applyEvent(draft: TaskView, event: DuckEvent, at: number): boole
         ok: event.ok,
         output: event.output,
         exit_code: event.exit_code,
+        ...(event.sandbox ? { sandbox: event.sandbox } : {}),
         duration_ms: event.duration_ms
       })
       const index = draft.tools.findIndex((t) => t.call_id === event.call_id)

@@ -29,6 +29,8 @@ export interface ToolCallView {
   ok: boolean | null
   output: string | null
   exit_code: number | null | undefined
+  /** Shell calls: the sandbox profile it ran under, or `none` (unconfined). */
+  sandbox?: 'read_only' | 'workspace_write' | 'none' | undefined
   duration_ms: number | null
 }
 

@@ -5,6 +5,12 @@ import type { AuditRecord } from '../../../shared/dto'
 import { DECISION_LABELS, actionLabel, dateTime, shortPath } from '../lib/format'
 import { RiskBadge } from '../ui/RiskBadge'
 
+const SANDBOX_TITLES = {
+  read_only: 'Ran in the sandbox, read-only',
+  workspace_write: 'Ran in the sandbox with the workspace writable',
+  none: 'Ran without a sandbox'
+} as const
+
 const ROW_HEIGHT = 34
 const COLUMNS = ['Time', 'Command', 'Action', 'Risk', 'Decision', 'Approved', 'Exit', 'Workspace', 'Chat']
 
@@ -64,8 +70,13 @@ export function AuditTable({ rows, onOpen }: { rows: AuditRecord[]; onOpen: (row
                 <span role="cell" className="audit-cell">
                   <RiskBadge risk={p.risk_level} actionType={p.action_type} />
                 </span>
-                <span role="cell" className={`audit-cell audit-decision audit-decision--${p.decision}`}>
+                <span
+                  role="cell"
+                  className={`audit-cell audit-decision audit-decision--${p.decision}`}
+                  title={p.sandbox ? SANDBOX_TITLES[p.sandbox] : undefined}
+                >
                   {DECISION_LABELS[p.decision] ?? p.decision}
+                  {p.sandbox === 'none' ? ' · no sandbox' : p.sandbox ? ' · sandboxed' : ''}
                 </span>
                 <span role="cell" className="audit-cell">
                   {p.approved ? 'Yes' : 'No'}

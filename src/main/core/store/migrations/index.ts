@@ -3,6 +3,7 @@ import { migration002Agent } from './002_agent'
 import { migration003Memory } from './003_memory'
 import { migration004Models } from './004_models'
 import { migration005PostTaskJobs } from './005_post_task_jobs'
+import { migration006AuditSandbox } from './006_audit_sandbox'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -11,5 +12,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002Agent,
   migration003Memory,
   migration004Models,
-  migration005PostTaskJobs
+  migration005PostTaskJobs,
+  migration006AuditSandbox
 ]
