@@ -7,6 +7,7 @@
  */
 import type { ForkOptions } from 'electron'
 import {
+  forwardLines,
   resolveWorkerEntry,
   workerEnvironment,
   type EngineProcess,
@@ -52,20 +53,7 @@ export function startUtilityEngineProcess(options: UtilityEngineProcessOptions):
     serviceName: "Duck's built-in engine"
   })
   const onOutput = options.onOutput
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream === null) continue
-    stream.setEncoding('utf8')
-    let rest = ''
-    stream.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n')
-      rest = lines.pop() ?? ''
-      for (const line of lines) if (line.trim() !== '') onOutput?.(line)
-    })
-    stream.on('end', () => {
-      if (rest.trim() !== '') onOutput?.(rest)
-      rest = ''
-    })
-  }
+  forwardLines([child.stdout, child.stderr], onOutput)
 
   const exitCallbacks: Array<(code: number | null, signal?: string | null) => void> = []
   let exited: { code: number | null } | null = null

@@ -87,20 +87,7 @@ export function startChildEngineProcess(options: ChildEngineProcessOptions = {})
     serialization: 'json'
   })
   const onOutput = options.onOutput
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream === null) continue
-    stream.setEncoding('utf8')
-    let rest = ''
-    stream.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n')
-      rest = lines.pop() ?? ''
-      for (const line of lines) if (line.trim() !== '') onOutput?.(line)
-    })
-    stream.on('end', () => {
-      if (rest.trim() !== '') onOutput?.(rest)
-      rest = ''
-    })
-  }
+  forwardLines([child.stdout, child.stderr], onOutput)
 
   const exitCallbacks: Array<(code: number | null, signal?: string | null) => void> = []
   let exited: { code: number | null; signal: string | null } | null = null
@@ -133,5 +120,26 @@ export function startChildEngineProcess(options: ChildEngineProcessOptions = {})
     kill() {
       if (exited === null) child.kill('SIGKILL')
     }
+  }
+}
+
+/** Hands each non-empty line a worker writes (stdout, stderr) to `onLine`, also the last unterminated one. */
+export function forwardLines(
+  streams: (NodeJS.ReadableStream | null)[],
+  onLine: ((line: string) => void) | undefined
+): void {
+  for (const stream of streams) {
+    if (stream === null) continue
+    stream.setEncoding('utf8')
+    let rest = ''
+    stream.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n')
+      rest = lines.pop() ?? ''
+      for (const line of lines) if (line.trim() !== '') onLine?.(line)
+    })
+    stream.on('end', () => {
+      if (rest.trim() !== '') onLine?.(rest)
+      rest = ''
+    })
   }
 }

@@ -91,6 +91,22 @@ describe.skipIf(!hasBwrap)('the sandbox (bubblewrap, for real)', () => {
       expect(result.output).toBe(`inside/usr/bin/ls\n${home}\n`)
     })
 
+    it("the person's own tools on PATH under the home folder still run (read-only), the rest of home stays hidden", async () => {
+      const bin = join(home, '.local', 'bin')
+      mkdirSync(bin, { recursive: true })
+      writeFileSync(join(bin, 'mytool'), '#!/bin/sh\necho mytool ran\n', { mode: 0o755 })
+      const path = process.env.PATH
+      process.env.PATH = `${bin}:${path}`
+      try {
+        const result = await run(`mytool && cat ${home}/.ssh/id_ed25519; echo x > ${bin}/new`)
+        expect(result.output).toMatch(/^mytool ran\n/)
+        expect(result.output).not.toContain('PRIVATE KEY')
+        expect(existsSync(join(bin, 'new'))).toBe(false)
+      } finally {
+        process.env.PATH = path
+      }
+    })
+
     it('cannot write inside the workspace, outside it, or to /tmp of the host', async () => {
       const result = await run(`echo x > new.txt; echo x > ${outside}/new.txt; echo x > /tmp/duck-host-file; echo done`)
       expect(result.output).toMatch(/new\.txt: Read-only file system/)

@@ -124,7 +124,8 @@ function toolFolders(env: Record<string, string>, hidden: string[]): string[] {
     const dir = real(entry)
     if (SYSTEM_DIRS.some((sys) => within(dir, sys))) continue
     const folder = dir.endsWith(`${sep}bin`) ? dirname(dir) : dir
-    if (folder === '/' || folder === real(homedir())) continue
+    // Never a folder that holds the home folder: it would cover the empty home.
+    if (folder === '/' || within(real(homedir()), folder)) continue
     if (hidden.some((h) => within(folder, h) || within(h, folder))) continue
     out.add(folder)
   }
@@ -187,11 +188,13 @@ export class Bubblewrap implements Sandbox {
       if (info.isSymbolicLink()) args.push('--symlink', realRelative(dir), dir)
       else args.push('--ro-bind', dir, dir)
     }
-    for (const folder of toolFolders(input.env, this.hidden)) args.push('--ro-bind', folder, folder)
-    const bound: string[] = [...SYSTEM_DIRS, ...toolFolders(input.env, this.hidden)]
     args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp')
     // An empty home: nothing of the person's own (keys, tokens, Duck's data) is there.
     args.push('--tmpfs', home)
+    // Then what is bound inside those (mounts made later cover earlier ones).
+    const tools = toolFolders(input.env, [...this.hidden])
+    for (const folder of tools) args.push('--ro-bind', folder, folder)
+    const bound: string[] = [...SYSTEM_DIRS, ...tools]
     args.push(write ? '--bind' : '--ro-bind', workspace, workspace)
     bound.push(workspace)
     if (write) {

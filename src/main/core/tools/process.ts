@@ -6,7 +6,8 @@
  * Approval and policy are decided elsewhere; this module only executes.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { stat } from 'node:fs/promises'
 import { StringDecoder } from 'node:string_decoder'
 import type { Readable, Writable } from 'node:stream'
@@ -31,7 +32,7 @@ export interface RunOptions {
   killGraceMs?: number
   /**
    * Linux: the most processes the command's tree may have at once. More (a fork bomb) and the
-   * whole tree is killed. Checked every 25 ms from /proc.
+   * whole tree is killed. Checked every 10 ms from /proc (a walk that stops at the limit).
    */
   maxProcesses?: number
 }
@@ -242,9 +243,15 @@ async function spawnBounded(
   }
 
   const hooks = extras.hooks
+  // Where the kernel can enforce the process bound itself (a pids cgroup Duck may create), it
+  // does: real root is exempt from RLIMIT_NPROC, and a watch alone lets a fork bomb spike
+  // first. The hard cap sits above the watch's limit (threads count as tasks there), so the
+  // watch still sees a bomb cross its line and says so.
+  const pidsCap = opts.maxProcesses !== undefined ? prepareProcessCap(opts.maxProcesses * 2) : null
+  const argv = pidsCap ? pidsCap.joinArgv([file, ...args]) : [file, ...args]
   let subprocess: ReturnType<typeof execa>
   try {
-    subprocess = execa(file, args, {
+    subprocess = execa(argv[0] as string, argv.slice(1), {
       cwd: opts.cwd,
       // Complete and explicit: Duck's secrets are not inherited.
       env: childEnv(opts.env),
@@ -288,15 +295,31 @@ async function spawnBounded(
     killTree()
   }
   let processLimitHit = false
+  // Where the kernel can enforce the bound itself (a pids cgroup Duck may create), it does:
+  // real root is exempt from RLIMIT_NPROC, and a watch alone lets a fork bomb spike first.
   const processWatch =
     opts.maxProcesses !== undefined && pid !== undefined && process.platform === 'linux'
       ? setInterval(() => {
-          if (killing || countTree(pid, opts.maxProcesses) <= (opts.maxProcesses ?? Infinity)) return
+          if (killing) return
+          const max = opts.maxProcesses ?? Infinity
+          let count: number
+          try {
+            // The cgroup's own count is one read; walking /proc is the fallback.
+            count = pidsCap ? pidsCap.current() : countTree(pid, max)
+          } catch {
+            count = countTree(pid, max)
+          }
+          if (count <= max) return
           processLimitHit = true
           // At once: a fork bomb doubles faster than any grace period.
           killing = true
           signalTree(pid, 'SIGKILL')
-        }, 25)
+          try {
+            pidsCap?.killAll()
+          } catch {
+            // the cgroup is gone with its processes
+          }
+        }, 10)
       : undefined
   opts.signal.addEventListener('abort', onAbort, { once: true })
   if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
@@ -351,6 +374,7 @@ async function spawnBounded(
     hooks?.close()
     opts.signal.removeEventListener('abort', onAbort)
     clearInterval(processWatch)
+    pidsCap?.release()
     clearTimeout(timeoutTimer)
     clearTimeout(drainTimer)
     // Keep the pending SIGKILL only while something of the group is still alive.
@@ -374,6 +398,79 @@ async function spawnBounded(
     },
     started
   )
+}
+
+export interface ProcessCap {
+  /** The argv that first joins the cgroup, then execs `argv`. */
+  joinArgv(argv: string[]): string[]
+  /** Tasks in the cgroup now. */
+  current(): number
+  /** SIGKILL to every process in the cgroup. */
+  killAll(): void
+  release(): void
+}
+
+/**
+ * Linux: a new pids cgroup holding at most `max` tasks, where this process may create one
+ * (cgroup v1's pids hierarchy, or v2 when Duck sits in the root cgroup — as root in a container
+ * or on a server). Null elsewhere. The child joins it itself before it execs anything
+ * (`joinArgv`), so not one process of the command starts outside it.
+ */
+export function prepareProcessCap(max: number): ProcessCap | null {
+  if (process.platform !== 'linux') return null
+  let own: string
+  try {
+    own = readFileSync('/proc/self/cgroup', 'utf8')
+  } catch {
+    return null
+  }
+  const v1 = /^\d+:pids:(\/.*)$/m.exec(own)?.[1]
+  const v2 = /^0::(\/.*)$/m.exec(own)?.[1]
+  const bases: string[] = []
+  if (v1 !== undefined) bases.push(join('/sys/fs/cgroup/pids', v1))
+  if (v2 === '/') bases.push('/sys/fs/cgroup')
+  for (const base of bases) {
+    const dir = join(base, `duck-${process.pid}-${randomBytes(4).toString('hex')}`)
+    try {
+      if (!existsSync(join(base, 'cgroup.procs'))) continue
+      mkdirSync(dir)
+    } catch {
+      continue
+    }
+    try {
+      writeFileSync(join(dir, 'pids.max'), String(max))
+    } catch {
+      rmCgroup(dir)
+      continue
+    }
+    return {
+      joinArgv: (argv) => ['/bin/sh', '-c', `echo $$ > '${dir}/cgroup.procs' 2>/dev/null; exec "$@"`, 'sh', ...argv],
+      current: () => Number(readFileSync(join(dir, 'pids.current'), 'utf8')),
+      killAll: () => {
+        for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
+          if (!line) continue
+          try {
+            process.kill(Number(line), 'SIGKILL')
+          } catch {
+            // gone already
+          }
+        }
+      },
+      release: () => rmCgroup(dir)
+    }
+  }
+  return null
+}
+
+/** A cgroup can be removed once empty; its last processes may take a moment to go. */
+function rmCgroup(dir: string, tries = 20): void {
+  try {
+    rmdirSync(dir)
+  } catch (error) {
+    if (tries > 0 && isErrnoException(error) && error.code === 'EBUSY') {
+      setTimeout(() => rmCgroup(dir, tries - 1), 100)
+    }
+  }
 }
 
 /**
