@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, test } from '../fixtures/duck'
 import { messagesText, planOnce, thinkAndAnswer } from '../fixtures/model'
 
@@ -61,4 +63,38 @@ test('a shell command card shows the full command, wrapped, with exit code, sand
   expect(widths.scroll).toBeLessThanOrEqual(widths.client)
   await expect(page.locator('.markdown')).toContainText('Printed it.')
   await snap('tool-card-shell')
+})
+
+test('a file edit asks with its diff first; Allow once writes exactly that change', async ({
+  duckPage: page,
+  fakeModel,
+  workspace,
+  snap
+}) => {
+  planOnce(fakeModel, [
+    {
+      tool: 'file_edit',
+      args: { path: 'note.txt', edits: [{ old_text: 'stream tool content', new_text: 'edited by Duck' }] },
+      reason: 'The person asked to change the note'
+    }
+  ])
+  thinkAndAnswer(fakeModel, { content: 'I changed the note.' })
+
+  await page.getByRole('textbox', { name: 'Message Duck' }).fill('Change the note')
+  await page.keyboard.press('Enter')
+  const dialog = page.getByTestId('approval-dialog')
+  const diff = dialog.getByRole('region', { name: /Changes to .*note\.txt/ })
+  await expect(diff).toBeVisible()
+  await expect(diff.getByLabel('1 lines added')).toHaveText('+1')
+  await expect(diff.getByLabel('1 lines removed')).toHaveText('−1')
+  await expect(diff.locator('.diff__line--removed').last()).toHaveText('-stream tool content')
+  await expect(diff.locator('.diff__line--added').last()).toHaveText('+edited by Duck')
+  // Nothing is written before the person decides.
+  expect(readFileSync(join(workspace, 'note.txt'), 'utf8')).toContain('stream tool content')
+  await snap('approval-file-edit')
+
+  await dialog.getByRole('button', { name: 'Allow once' }).click()
+  await expect(page.locator('.markdown')).toContainText('I changed the note.')
+  expect(readFileSync(join(workspace, 'note.txt'), 'utf8')).toContain('edited by Duck')
+  await expect(page.getByRole('article', { name: 'Tool file_edit' })).toContainText(/exit|Done|\d+ ms/)
 })

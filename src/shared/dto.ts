@@ -1,6 +1,6 @@
 /** Response shapes of the local API (snake_case on the wire). */
 import type { EngineKind } from './engine'
-import type { ActionType, AuditDecision, DuckEventType, RiskLevel, TaskStatus } from './events'
+import type { ActionType, AuditDecision, DuckEventType, FilePreview, RiskLevel, TaskStatus } from './events'
 import type { ModelRole, ReasoningMode } from './schemas'
 
 export interface Health {
@@ -51,6 +51,8 @@ export interface PendingApproval {
   action_type: ActionType
   outside_workspace: string[]
   rule_preview: string | null
+  /** File tools: the change as a diff. */
+  preview?: FilePreview
   /** `approval` while a person must decide, `password` while sudo waits for one. */
   kind: 'approval' | 'password'
   created_at: string

@@ -92,6 +92,17 @@ export interface ToolCallFinishedEvent extends EventBase {
   sandbox?: 'read_only' | 'workspace_write' | 'none'
   duration_ms: number
 }
+/** What a file tool would change: the approval shows it before anything is written. */
+export interface FilePreview {
+  path: string
+  /** A unified diff of the file before and after (`/dev/null` before a new file). */
+  diff: string
+  added: number
+  removed: number
+  /** The file does not exist yet. */
+  created: boolean
+}
+
 export interface ToolApprovalRequestedEvent extends EventBase {
   type: 'tool_approval_requested'
   approval_id: string
@@ -103,6 +114,8 @@ export interface ToolApprovalRequestedEvent extends EventBase {
   outside_workspace: string[]
   /** The rule "Always allow" would create, or null where none may be created (sudo). */
   rule_preview: string | null
+  /** File tools: the change as a diff. */
+  preview?: FilePreview
   status: 'waiting_for_approval'
 }
 export interface ToolPasswordRequestedEvent extends EventBase {

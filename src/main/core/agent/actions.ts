@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AuditDecision, RiskLevel } from '../../../shared/events'
 import { callCovered, describeRule } from '../policy/rules'
 import * as approvalsRepo from '../store/approvals-repo'
-import type { ApprovalRecord } from '../store/approvals-repo'
+import { publicPreview, type ApprovalRecord } from '../store/approvals-repo'
 import * as auditRepo from '../store/audit-repo'
 import type { Db } from '../store/database'
 import type { ToolRegistry } from '../tools/registry'
@@ -53,6 +53,10 @@ export class ActionRunner {
     const args = parsedArgs.data as Record<string, unknown>
     const call: PlannedAction = { ...action, args }
     const assessment = await tool.assess(args, { workspace: run.task.workspace })
+    if (assessment.invalid !== undefined) {
+      this.skip(run, action, callId, 'invalid', assessment.invalid)
+      return
+    }
     const risk = maxRisk(assessment.risk_level, run.state.plannerRisk)
     const rules = approvalsRepo.listRules(this.db, run.task.workspace).filter((r) => r.tool === tool.name)
     const covered = !assessment.privileged && callCovered(assessment, rules, tool.name)
@@ -80,7 +84,8 @@ export class ActionRunner {
         // A rule is the person's standing approval.
         by: covered ? 'person' : 'policy',
         actionType: assessment.action_type,
-        outsideWorkspace: assessment.outside_workspace
+        outsideWorkspace: assessment.outside_workspace,
+        ...(assessment.preview ? { expectedSha256: assessment.preview.before_sha256 } : {})
       }
     )
     if (auditId)
@@ -146,7 +151,8 @@ export class ActionRunner {
         outsideWorkspace: assessment.outside_workspace,
         ruleKeys: assessment.rule_keys,
         privileged: assessment.privileged,
-        auditId
+        auditId,
+        preview: assessment.preview ?? null
       })
       run.state.paused = { approvalId, callId, action }
       run.emitter.emit({
@@ -159,6 +165,7 @@ export class ActionRunner {
         action_type: assessment.action_type,
         outside_workspace: assessment.outside_workspace,
         rule_preview: rulePreview,
+        ...(assessment.preview ? { preview: publicPreview(assessment.preview) } : {}),
         status: 'waiting_for_approval'
       })
       run.emitter.emit({ type: 'runtime_status', stage: 'waiting_for_approval' })

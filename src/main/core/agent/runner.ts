@@ -148,7 +148,12 @@ export class TaskRunner {
           paused.callId,
           { risk: approval.riskLevel, actionType: approval.actionType },
           undefined,
-          { by: 'person', actionType: approval.actionType, outsideWorkspace: approval.outsideWorkspace }
+          {
+            by: 'person',
+            actionType: approval.actionType,
+            outsideWorkspace: approval.outsideWorkspace,
+            ...(approval.preview ? { expectedSha256: approval.preview.before_sha256 } : {})
+          }
         )
         this.actions.updateAudit(run, approval.auditId, {
           exit_code: result.exit_code ?? null,

@@ -1,5 +1,5 @@
 import type { ApprovalRule, PendingApproval } from '../../../shared/dto'
-import type { ActionType, RiskLevel } from '../../../shared/events'
+import type { ActionType, FilePreview, RiskLevel } from '../../../shared/events'
 import type { Db } from './database'
 import { now, stmt } from './statements'
 
@@ -29,6 +29,8 @@ export interface ApprovalRecord {
   status: ApprovalStatus
   passwordAttempts: number
   auditId: string | null
+  /** File tools: the diff shown, and the SHA-256 of the file it was made against. */
+  preview?: (FilePreview & { before_sha256: string | null }) | null
   createdAt: string
 }
 
@@ -46,6 +48,7 @@ interface ApprovalRow {
   status: ApprovalStatus
   password_attempts: number
   audit_id: string | null
+  preview: string | null
   created_at: string
 }
 
@@ -64,7 +67,19 @@ function toRecord(row: ApprovalRow): ApprovalRecord {
     status: row.status,
     passwordAttempts: row.password_attempts,
     auditId: row.audit_id,
+    preview: row.preview ? (JSON.parse(row.preview) as ApprovalRecord['preview']) : null,
     createdAt: row.created_at
+  }
+}
+
+/** The preview as the window sees it (without the hash Duck checks before writing). */
+export function publicPreview(preview: NonNullable<ApprovalRecord['preview']>): FilePreview {
+  return {
+    path: preview.path,
+    diff: preview.diff,
+    added: preview.added,
+    removed: preview.removed,
+    created: preview.created
   }
 }
 
@@ -72,8 +87,8 @@ export function insertApproval(db: Db, a: Omit<ApprovalRecord, 'createdAt' | 'pa
   stmt(
     db,
     `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, outside_workspace, rule_keys,
-       privileged, status, password_attempts, audit_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`
+       privileged, status, password_attempts, audit_id, preview, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`
   ).run(
     a.id,
     a.taskId,
@@ -86,6 +101,7 @@ export function insertApproval(db: Db, a: Omit<ApprovalRecord, 'createdAt' | 'pa
     JSON.stringify(a.ruleKeys),
     a.privileged ? 1 : 0,
     a.auditId,
+    a.preview ? JSON.stringify(a.preview) : null,
     now()
   )
 }
@@ -146,6 +162,7 @@ export function listPending(
       action_type: record.actionType,
       outside_workspace: record.outsideWorkspace,
       rule_preview: describeRule(record, row.workspace),
+      ...(record.preview ? { preview: publicPreview(record.preview) } : {}),
       kind: record.status === 'password_pending' ? 'password' : 'approval',
       created_at: record.createdAt
     }

@@ -7,12 +7,29 @@ import { readWorkspaceFile } from './file-read'
 import { listDirectory } from './list-dir'
 import { createSandbox, SANDBOX_MAX_PROCESSES, type Sandbox, type SandboxGrant } from '../sandbox/sandbox'
 import { childEnv, runCommand, runSudo, shellArgv, type ProcessResult } from './process'
-import type { Tool, ToolResult } from './types'
+import { applyFileChange, FileChangeError, planFileEdit, planFileWrite, type FileChangePlan } from './file-write'
+import type { Assessment, Tool, ToolContext, ToolResult } from './types'
 
 const pathSchema = z.string().min(1, 'must not be empty').max(4096, 'is too long')
 
 const FileReadArgs = z.strictObject({ path: pathSchema })
 const ListDirArgs = z.strictObject({ path: pathSchema.default('.') })
+const FileWriteArgs = z.strictObject({ path: pathSchema, content: z.string().max(1024 * 1024, 'is too long') })
+const FileEditArgs = z.strictObject({
+  path: pathSchema,
+  edits: z
+    .array(
+      z.strictObject({
+        old_text: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(256 * 1024, 'is too long'),
+        new_text: z.string().max(256 * 1024, 'is too long')
+      })
+    )
+    .min(1, 'must hold at least one edit')
+    .max(50, 'holds too many edits')
+})
 const ShellArgs = z.strictObject({ command: z.string().trim().min(1, 'must not be empty').max(10_000, 'is too long') })
 
 export interface ToolOptions {
@@ -60,6 +77,87 @@ const listDir: Tool<z.infer<typeof ListDirArgs>> = {
     const result = await listDirectory(resolved)
     return { ok: result.ok, output: result.output }
   }
+}
+
+/**
+ * A file tool's assessment: a write always asks (an "Always allow" rule per folder can cover
+ * it), outside the workspace at high risk; the change is worked out now, so the approval
+ * shows its diff, and a change that cannot be made is refused before anyone is asked.
+ */
+async function assessFileChange(
+  workspace: string,
+  path: string,
+  planChange: (resolved: string) => Promise<FileChangePlan>
+): Promise<Assessment> {
+  const access = await assessPathAccess(workspace, path, 'file_write')
+  const { resolved } = await confinePath(workspace, path)
+  const base: Assessment = {
+    ...access,
+    needs_approval: true,
+    risk_level: access.outside_workspace.length > 0 ? 'high' : 'medium'
+  }
+  try {
+    const change = await planChange(resolved)
+    return {
+      ...base,
+      preview: {
+        path: resolved,
+        diff: change.diff,
+        added: change.added,
+        removed: change.removed,
+        created: change.before === null,
+        before_sha256: change.beforeSha256
+      }
+    }
+  } catch (error) {
+    if (error instanceof FileChangeError) return { ...base, invalid: error.message }
+    throw error
+  }
+}
+
+/** Runs a file change, if the file is still the one whose diff was approved. */
+async function runFileChange(
+  ctx: ToolContext,
+  path: string,
+  planChange: (resolved: string) => Promise<FileChangePlan>
+): Promise<ToolResult> {
+  const { resolved } = await confinePath(ctx.workspace, path)
+  try {
+    const change = await planChange(resolved)
+    const expected = ctx.grant?.expectedSha256
+    if (expected !== undefined && change.beforeSha256 !== expected) {
+      return {
+        ok: false,
+        output: `${resolved} changed after the change was approved; nothing was written. Propose it again against the file as it is now.`
+      }
+    }
+    await applyFileChange(change)
+    const verb = change.before === null ? 'Created' : 'Changed'
+    return { ok: true, output: `${verb} ${resolved}: +${change.added} −${change.removed} lines.\n${change.diff}` }
+  } catch (error) {
+    if (error instanceof FileChangeError) return { ok: false, output: error.message }
+    throw error
+  }
+}
+
+const fileWrite: Tool<z.infer<typeof FileWriteArgs>> = {
+  name: 'file_write',
+  description: 'Create or overwrite a text file with the given content (the person sees the diff first).',
+  parameters: { path: 'string, relative to the workspace', content: 'string, the whole new content' },
+  schema: FileWriteArgs,
+  assess: (args, ctx) =>
+    assessFileChange(ctx.workspace, args.path, (resolved) => planFileWrite(resolved, args.content)),
+  run: (args, ctx) => runFileChange(ctx, args.path, (resolved) => planFileWrite(resolved, args.content))
+}
+
+const fileEdit: Tool<z.infer<typeof FileEditArgs>> = {
+  name: 'file_edit',
+  description:
+    'Edit a text file by exact replacements: each old_text must appear exactly once and becomes new_text (the person sees the diff first).',
+  parameters: { path: 'string, relative to the workspace', edits: '[{old_text: string, new_text: string}]' },
+  schema: FileEditArgs,
+  assess: (args, ctx) => assessFileChange(ctx.workspace, args.path, (resolved) => planFileEdit(resolved, args.edits)),
+  run: (args, ctx) => runFileChange(ctx, args.path, (resolved) => planFileEdit(resolved, args.edits))
 }
 
 const PRIVILEGED = new Set(['sudo', 'su', 'pkexec', 'doas'])
@@ -186,7 +284,9 @@ export class ToolRegistry {
   private readonly tools = new Map<string, Tool>()
 
   constructor(options: ToolOptions = {}) {
-    for (const tool of [fileRead, listDir, shellTool(options)] as unknown as Tool[]) this.tools.set(tool.name, tool)
+    for (const tool of [fileRead, listDir, fileWrite, fileEdit, shellTool(options)] as unknown as Tool[]) {
+      this.tools.set(tool.name, tool)
+    }
   }
 
   get(name: string): Tool | undefined {

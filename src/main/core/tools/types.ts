@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { ActionType, RiskLevel } from '../../../shared/events'
+import type { ActionType, FilePreview, RiskLevel } from '../../../shared/events'
 import type { SandboxMode } from '../sandbox/sandbox'
 
 /** What a tool's `assess()` says about one call, before anything runs. */
@@ -25,6 +25,10 @@ export interface Assessment {
    * must approve it every time, rules or not.
    */
   sandbox?: SandboxMode
+  /** File tools: the change the call would make (shown in the approval). */
+  preview?: FilePreview & { before_sha256: string | null }
+  /** The call cannot run as asked (e.g. an edit whose old_text does not match): why. */
+  invalid?: string
 }
 
 export interface AssessContext {
@@ -40,7 +44,13 @@ export interface ToolContext {
    * Who let the call run: the policy (it runs read-only) or a person (an approval or their
    * "Always allow" rule: the workspace is writable), with what they approved.
    */
-  grant?: { by: 'policy' | 'person'; actionType: ActionType; outsideWorkspace: string[] }
+  grant?: {
+    by: 'policy' | 'person'
+    actionType: ActionType
+    outsideWorkspace: string[]
+    /** File tools: the file's SHA-256 when the person saw the diff (null: it did not exist). */
+    expectedSha256?: string | null
+  }
 }
 
 export interface ToolResult {

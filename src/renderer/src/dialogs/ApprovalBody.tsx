@@ -6,6 +6,7 @@ import type { ApprovalRequest } from '../store'
 import { CopyButton } from '../ui/CopyButton'
 import { InlineCode } from '../ui/InlineCode'
 import { ActionBadge, RiskBadge } from '../ui/RiskBadge'
+import { DiffView } from './DiffView'
 
 /**
  * What an approval asks and its buttons, shared by the dialog and quick ask's inline version:
@@ -39,12 +40,16 @@ export function ApprovalBody({
         <RiskBadge risk={approval.risk_level} actionType={approval.action_type} />
         <ActionBadge actionType={approval.action_type} />
       </div>
-      <div className="command-block">
-        <pre className="command-block__text" tabIndex={0} aria-label="Arguments">
-          {args}
-        </pre>
-        <CopyButton text={args} className="command-block__copy" />
-      </div>
+      {approval.preview ? (
+        <DiffView preview={approval.preview} />
+      ) : (
+        <div className="command-block">
+          <pre className="command-block__text" tabIndex={0} aria-label="Arguments">
+            {args}
+          </pre>
+          <CopyButton text={args} className="command-block__copy" />
+        </div>
+      )}
       {approval.outside_workspace.length > 0 && (
         <div className="warning-row">
           <TriangleAlert width={16} height={16} aria-hidden="true" />

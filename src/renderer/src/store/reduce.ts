@@ -122,7 +122,8 @@ export function applyEvent(draft: TaskView, event: DuckEvent, at: number): boole
         risk_level: event.risk_level,
         action_type: event.action_type,
         outside_workspace: event.outside_workspace,
-        rule_preview: event.rule_preview ?? null
+        rule_preview: event.rule_preview ?? null,
+        ...(event.preview ? { preview: event.preview } : {})
       }
       break
     case 'tool_password_requested':

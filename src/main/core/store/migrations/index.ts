@@ -4,6 +4,7 @@ import { migration003Memory } from './003_memory'
 import { migration004Models } from './004_models'
 import { migration005PostTaskJobs } from './005_post_task_jobs'
 import { migration006AuditSandbox } from './006_audit_sandbox'
+import { migration007ApprovalPreview } from './007_approval_preview'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -13,5 +14,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003Memory,
   migration004Models,
   migration005PostTaskJobs,
-  migration006AuditSandbox
+  migration006AuditSandbox,
+  migration007ApprovalPreview
 ]
