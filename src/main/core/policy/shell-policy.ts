@@ -57,6 +57,7 @@ import { confineParts, outsidePaths } from './confinement'
 import type { Nesting } from './nested-commands'
 import { CODE_BUILTINS, OTHER_PROGRAMS } from './other-programs'
 import { interpreter, INTERPRETERS, privileged, PRIVILEGED, shell, SHELLS, wrapper, WRAPPERS } from './program-runners'
+import { lexicalProblem } from './lexical'
 import { READ_ONLY } from './read-only-programs'
 import { maxRisk, mostDangerousAction } from './risk'
 import { SUBCOMMANDS } from './subcommand-programs'
@@ -74,6 +75,18 @@ export async function assessShellCommand(
   plannerRisk?: RiskLevel,
   workspace?: string
 ): Promise<Assessment> {
+  const lexical = lexicalProblem(command)
+  if (lexical !== null) {
+    return {
+      risk_level: maxRisk('medium', plannerRisk),
+      action_type: 'unknown',
+      needs_approval: true,
+      reasons: [lexical],
+      outside_workspace: [],
+      privileged: false,
+      rule_keys: []
+    }
+  }
   const summary = await summarize(command, 0, workspace)
   let needsApproval = !summary.safe || summary.privileged
   const reasons = [...summary.reasons]
