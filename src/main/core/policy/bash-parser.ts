@@ -184,9 +184,10 @@ function walkStatement(node: Node, parts: CommandPart[], connectors: string[], p
     }
     case 'redirected_statement': {
       describeRedirects(node, problems)
-      // Still look inside so every problem is reported.
+      // The statement itself is walked as usual: its parts are judged like any other (a
+      // redirect to /dev/null or another descriptor is no problem of its own).
       for (const child of node.namedChildren) {
-        if (!isRedirect(child)) walkStatement(child, [], [], problems)
+        if (!isRedirect(child)) walkStatement(child, parts, connectors, problems)
       }
       return
     }
@@ -220,7 +221,10 @@ function walkStatement(node: Node, parts: CommandPart[], connectors: string[], p
       problems.add('the command negates a command with `!`')
       return
     case 'test_command':
-      problems.add('the command uses a shell test (`[ … ]`, `[[ … ]]` or `(( … ))`)')
+      // A plain `[ … ]` of literal words only inspects; `[[ … ]]` and `(( … ))` evaluate
+      // arithmetic, which can run substitutions hidden in array subscripts.
+      if (/^\[\s[^$`(){}<>;&|\\'"]*\s\]$/.test(node.text)) return
+      problems.add('the command uses a shell test (`[[ … ]]`, `(( … ))`, or `[ … ]` with expansions)')
       return
     case 'ERROR':
       return // already reported by describeSyntaxError
@@ -425,9 +429,10 @@ function describeRedirect(node: Node, problems: Problems): void {
     problems.add(`output is redirected to a file (\`${info.text}\`)`)
   } else if (info.reads !== undefined) {
     problems.add(`input is read from a file (\`${info.text}\`)`)
-  } else {
+  } else if (node.type !== 'file_redirect') {
     problems.add(`the command uses a redirect (\`${info.text}\`)`)
   }
+  // Else it only points a stream at /dev/null or at another descriptor (`2>/dev/null`, `2>&1`).
 }
 
 const WRITE_OPS = new Set(['>', '>>', '&>', '&>>', '>|', '<>'])

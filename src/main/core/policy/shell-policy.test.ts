@@ -44,7 +44,6 @@ describe('must ask, even when the planner says none', () => {
     ['./ls', 'unknown'],
     ['frobnicate --all', 'unknown'],
     ['ls > out.txt', 'file_write'],
-    ['ls 2>/dev/null', 'file_read'],
     ['cat < /etc/passwd', 'file_read'],
     ['(ls)', 'file_read'],
     ['ls &', 'file_read'],
@@ -82,6 +81,11 @@ describe('must ask, even when the planner says none', () => {
 describe('must not ask', () => {
   const mustNotAsk: [string, ActionType, RiskLevel][] = [
     ['ls -la', 'file_read', 'low'],
+    // Streams pointed at /dev/null or another descriptor, and a plain `[ … ]` test.
+    ['ls 2>/dev/null', 'file_read', 'low'],
+    ['ls -la 2>&1 | head -5', 'file_read', 'low'],
+    ['cat README.md >/dev/null', 'file_read', 'low'],
+    ['[ -f README.md ] && echo yes', 'system_info', 'none'],
     ['uname -a', 'system_info', 'none'],
     ['apt list --upgradable', 'package_check', 'low'],
     ['git status && git log --oneline -5', 'file_read', 'low'],
@@ -365,7 +369,8 @@ describe('argument checks on read-only programs', () => {
     ['dnf list --setopt=pluginpath=/x'],
     ["trap 'rm -rf x' EXIT"],
     ['hash -p ./evil ls'],
-    ['[ -f x ]']
+    ['[[ -f x ]]'],
+    ['[ -f $(rm x) ]']
   ])('%s asks', async (command) => {
     expect((await assessShellCommand(command)).needs_approval).toBe(true)
   })
