@@ -121,6 +121,11 @@ export function git(args: string[]): PartVerdict {
     return safe('file_read', 'low', key)
   }
   if (sub === 'branch' || sub === 'tag') return gitBranchOrTag(sub, rest)
+  // `git stash list` only lists; `--ext-diff` and `--output` (which `git stash show` passes to
+  // diff) are the forms that run or write something.
+  if (sub === 'stash' && rest[0] === 'list' && !hasLong('ext-diff', 'output')) {
+    return safe('file_read', 'low', 'git stash list')
+  }
   if (sub === 'remote') {
     if (rest.every((a) => a === '-v' || a === '--verbose')) return safe('file_read', 'low', key)
     const action = rest[0] === 'show' || rest[0] === 'update' || rest[0] === 'prune' ? 'network' : 'file_write'

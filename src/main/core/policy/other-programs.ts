@@ -6,7 +6,7 @@
 import type { ActionType, RiskLevel } from '../../../shared/events'
 import { longIs, parseArgs } from './argv-options'
 import type { PartVerdict } from './verdict'
-import { ask, asks, DEFAULT_RISK, REASON } from './verdict'
+import { ask, asks, DEFAULT_RISK, REASON, safe } from './verdict'
 
 export type OtherHandler = (args: string[], prog: string) => PartVerdict
 
@@ -14,6 +14,19 @@ const simple =
   (action: ActionType, risk?: RiskLevel, reason?: string): OtherHandler =>
   (_args, prog) =>
     ask(action, risk ?? DEFAULT_RISK[action], [reason ?? REASON[action](prog)], prog)
+
+/**
+ * `xxd file` only prints a hex dump. A second operand is the file it writes, and `-r` turns a
+ * dump back into bytes: those ask. Only xxd's display options are known to be harmless.
+ */
+function xxd(args: string[], prog: string): PartVerdict {
+  const operands = args.filter((a) => !a.startsWith('-'))
+  const options = args.filter((a) => a.startsWith('-'))
+  const display =
+    /^-(a|autoskip|b|bits|C|capitalize|E|EBCDIC|e|i|include|p|ps|postscript|plain|u|uppercase|d|decimal|R|h|help|v|version|[cglos]\d*|cols=\d+|len=\d+|seek=\d+|groupsize=\d+)$/
+  if (operands.length <= 1 && options.every((o) => display.test(o))) return safe('file_read', 'low', prog)
+  return ask('file_write', 'medium', ['`xxd` can write to a file (a second file name, or `-r`)'], prog)
+}
 
 function rm(args: string[], prog: string): PartVerdict {
   const parsed = parseArgs(args)
@@ -230,7 +243,7 @@ export const OTHER_PROGRAMS: Record<string, OtherHandler> = {
   split: simple('file_write'),
   csplit: simple('file_write'),
   mktemp: simple('file_write'),
-  xxd: simple('file_write', 'medium', '`xxd` can write to a file'),
+  xxd,
   'ssh-keygen': simple('file_write'),
   shred: simple('file_write', 'high', '`shred` destroys file contents for good'),
   dd: simple('file_write', 'high', '`dd` writes raw data and can overwrite whole disks'),

@@ -130,6 +130,14 @@ export async function interpreter(prog: string, args: string[], nest: Nesting): 
       )
     }
   }
+  // Asking a runtime its version runs no code of anyone's.
+  if (
+    args.length === 1 &&
+    ['--version', '-v'].includes(args[0] as string) &&
+    ['node', 'nodejs', 'python3', 'python', 'deno', 'bun'].includes(prog)
+  ) {
+    return safe('system_info', 'none', `${prog} --version`)
+  }
   if (['node', 'nodejs', 'bun', 'deno'].includes(prog)) {
     // Preloaded modules and loaders run before the script: no rule may cover them.
     const preload = args.find((a) => /^(-r|--require|--import|--loader|--experimental-loader)(=|$)/.test(a))
@@ -150,6 +158,13 @@ export async function interpreter(prog: string, args: string[], nest: Nesting): 
     // Any word (the program, `-e` / `--source` text, `-v` values) that could run a command,
     // write a file, read the environment or call a function by name counts.
     const runsThings = fromFile || /system|getline|\||>|close|fflush|ENVIRON|PROCINFO|@/.test(args.join('\n'))
+    // A program of patterns, print and plain expressions only (every name from a short list),
+    // given inline with no -v assignments, only prints: the files it reads are judged as
+    // operands like any reader's.
+    const program = parsed.positionals[0]
+    if (!runsThings && program !== undefined && parsed.opts.length === 0 && printOnlyAwk(program)) {
+      return safe('file_read', 'low', prog)
+    }
     return ask('unknown', 'medium', [`\`${prog}\` runs an awk program`], runsThings ? null : prog)
   }
   const inline = lookup(INTERPRETERS, prog) ?? []
@@ -224,4 +239,42 @@ export async function wrapper(prog: string, args: string[], nest: Nesting): Prom
     return innerString(rest?.join(' '), nest, base)
   }
   return innerArgv(wrappedArgv(args, spec, spec.skip ?? 0, spec.assignments ?? false), nest, base)
+}
+
+/** Names a print-only awk program may use: patterns, print, fields, built-in variables, pure functions. */
+const AWK_NAMES = new Set([
+  'BEGIN',
+  'END',
+  'print',
+  'printf',
+  'if',
+  'else',
+  'next',
+  'NR',
+  'NF',
+  'FNR',
+  'FS',
+  'OFS',
+  'RS',
+  'ORS',
+  'FILENAME',
+  'length',
+  'substr',
+  'index',
+  'split',
+  'tolower',
+  'toupper',
+  'sprintf',
+  'int',
+  'match'
+])
+
+/** True when an awk program only prints (no output redirection, pipes, getline, system, ENVIRON). */
+export function printOnlyAwk(program: string): boolean {
+  // Strings and regexes are data: take them out, then every remaining name must be known and
+  // every remaining character harmless. `>` (redirection), `|`, `@` and backslashes never pass.
+  const stripped = program.replace(/"(?:[^"\\\n]|\\.)*"/g, '""').replace(/\/(?:[^/\\\n]|\\.)+\//g, '//')
+  if (/[>|@`\\]/.test(stripped)) return false
+  for (const name of stripped.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (!AWK_NAMES.has(name)) return false
+  return /^[\s{}()$0-9A-Za-z_,;:+\-*/%=!<~"?.[\]&]*$/.test(stripped)
 }
