@@ -133,7 +133,6 @@ function toolFolders(env: Record<string, string>, hidden: string[]): string[] {
 }
 
 export class Bubblewrap implements Sandbox {
-  private probed: Promise<SandboxStatus> | null = null
   private readonly bwrap: string | null
   private readonly hidden: string[]
 
@@ -143,35 +142,7 @@ export class Bubblewrap implements Sandbox {
   }
 
   status(): Promise<SandboxStatus> {
-    this.probed ??= this.probe()
-    return this.probed
-  }
-
-  private async probe(): Promise<SandboxStatus> {
-    const bwrap = this.bwrap
-    if (!bwrap) {
-      return {
-        available: false,
-        kind: null,
-        reason: 'bubblewrap is not installed (on Debian or Ubuntu: sudo apt-get install bubblewrap)'
-      }
-    }
-    try {
-      await run(bwrap, ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--', 'true'], { timeout: 5_000 })
-      return { available: true, kind: 'bubblewrap', reason: null }
-    } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim()
-      const userns = /namespace|uid map|Operation not permitted|Permission denied/i.test(stderr)
-      return {
-        available: false,
-        kind: null,
-        reason: userns
-          ? `bubblewrap cannot create a sandbox here: unprivileged user namespaces are turned off or blocked ` +
-            `(kernel.unprivileged_userns_clone, or an AppArmor profile such as Ubuntu's ` +
-            `kernel.apparmor_restrict_unprivileged_userns). bwrap said: ${stderr.split('\n')[0]}`
-          : `bubblewrap could not start: ${stderr.split('\n')[0] || 'it failed without saying why'}`
-      }
-    }
+    return probeOnce(this.bwrap)
   }
 
   wrap(input: WrapInput): Wrapped {
@@ -295,6 +266,52 @@ export class Seatbelt implements Sandbox {
     return {
       argv: ['/usr/bin/sandbox-exec', '-p', this.profile(input), ...input.argv],
       env: { ...input.env, TMPDIR: '/tmp' }
+    }
+  }
+}
+
+/** One probe per bwrap program for the whole process; a probe that timed out is tried again. */
+const probes = new Map<string, Promise<SandboxStatus>>()
+
+function probeOnce(bwrap: string | null): Promise<SandboxStatus> {
+  const key = bwrap ?? ''
+  let probe = probes.get(key)
+  if (!probe) {
+    probe = probeBubblewrap(bwrap)
+    probes.set(key, probe)
+    void probe.then((status) => {
+      if (status.reason?.includes('timed out')) probes.delete(key)
+    })
+  }
+  return probe
+}
+
+async function probeBubblewrap(bwrap: string | null): Promise<SandboxStatus> {
+  if (!bwrap) {
+    return {
+      available: false,
+      kind: null,
+      reason: 'bubblewrap is not installed (on Debian or Ubuntu: sudo apt-get install bubblewrap)'
+    }
+  }
+  try {
+    // Generous: on a loaded machine a first namespace set-up can take seconds.
+    await run(bwrap, ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--', 'true'], { timeout: 30_000 })
+    return { available: true, kind: 'bubblewrap', reason: null }
+  } catch (error) {
+    if ((error as { killed?: boolean }).killed) {
+      return { available: false, kind: null, reason: 'bubblewrap timed out setting up a sandbox; Duck will try again' }
+    }
+    const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim()
+    const userns = /namespace|uid map|Operation not permitted|Permission denied/i.test(stderr)
+    return {
+      available: false,
+      kind: null,
+      reason: userns
+        ? `bubblewrap cannot create a sandbox here: unprivileged user namespaces are turned off or blocked ` +
+          `(kernel.unprivileged_userns_clone, or an AppArmor profile such as Ubuntu's ` +
+          `kernel.apparmor_restrict_unprivileged_userns). bwrap said: ${stderr.split('\n')[0]}`
+        : `bubblewrap could not start: ${stderr.split('\n')[0] || 'it failed without saying why'}`
     }
   }
 }
