@@ -9,6 +9,7 @@
  * real and each side's CPU time is its own: the bench process's for the bare SDK, the Duck
  * server process's (read from /proc) for Duck.
  */
+import { readTaskStream } from './task-stream'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -97,37 +98,7 @@ async function duck(baseUrl: string, token: string, workspace: string, pid: numb
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ message: 'stream a long answer', workspace })
   })
-  if (!response.ok || !response.body) throw new Error(`duck answered ${response.status}`)
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ''
-  let thinkingAt = 0
-  let first = 0
-  let last = 0
-  let tokens = 0
-  let done = ''
-  for (;;) {
-    const { value, done: end } = await reader.read()
-    if (end) break
-    const t = performance.now()
-    buffer += decoder.decode(value, { stream: true })
-    let cut = buffer.indexOf('\n\n')
-    while (cut !== -1) {
-      const block = buffer.slice(0, cut)
-      buffer = buffer.slice(cut + 2)
-      if (block.startsWith('event: content_delta')) {
-        if (tokens === 0) first = t
-        last = t
-        tokens++
-      } else if (block.startsWith('event: runtime_status') && block.includes('"stage":"thinking"')) {
-        thinkingAt = t
-      } else if (block.startsWith('event: done')) {
-        done = block
-      }
-      cut = buffer.indexOf('\n\n')
-    }
-  }
-  if (!done.includes('"status":"completed"')) throw new Error(`the task did not complete: ${done}`)
+  const { thinkingAt, first, last, tokens } = await readTaskStream(response)
   const cpuAfter = processCpuMs(pid)
   const cpu1k = cpuBefore === null || cpuAfter === null ? NaN : ((cpuAfter - cpuBefore) / tokens) * 1000
   if (process.env.BENCH_VERBOSE)

@@ -34,6 +34,7 @@
  * the server itself; --pin (Linux, taskset) keeps llama-server on CPUs 1… and this process and
  * Duck's on CPU 0, to tell that apart from Duck's relaying.
  */
+import { readTaskStream } from './task-stream'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
@@ -168,37 +169,7 @@ async function duckRound(url: string, pid: number, workspace: string, proxy: Mod
     headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ message: 'tell me about this folder, in detail', workspace })
   })
-  if (!response.ok || !response.body) throw new Error(`Duck answered ${response.status}`)
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ''
-  let thinkingAt = 0
-  let first = 0
-  let last = 0
-  let tokens = 0
-  let done = ''
-  for (;;) {
-    const { value, done: end } = await reader.read()
-    if (end) break
-    const t = performance.now()
-    buffer += decoder.decode(value, { stream: true })
-    let cut = buffer.indexOf('\n\n')
-    while (cut !== -1) {
-      const block = buffer.slice(0, cut)
-      buffer = buffer.slice(cut + 2)
-      if (block.startsWith('event: content_delta')) {
-        if (tokens === 0) first = t
-        last = t
-        tokens++
-      } else if (block.startsWith('event: runtime_status') && block.includes('"stage":"thinking"')) {
-        thinkingAt = t
-      } else if (block.startsWith('event: done')) {
-        done = block
-      }
-      cut = buffer.indexOf('\n\n')
-    }
-  }
-  if (!done.includes('"status":"completed"')) throw new Error(`the task did not complete: ${done}`)
+  const { thinkingAt, first, last, tokens } = await readTaskStream(response)
   const exchange = lastThinker(proxy)
   return {
     tokens,

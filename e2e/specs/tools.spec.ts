@@ -65,7 +65,7 @@ test('a shell command card shows the full command, wrapped, with exit code, sand
   await snap('tool-card-shell')
 })
 
-test('a file edit asks with its diff first; Allow once writes exactly that change', async ({
+test('a file edit asks with its diff first; Allow once writes exactly that change, which the task can undo', async ({
   duckPage: page,
   fakeModel,
   workspace,
@@ -95,6 +95,17 @@ test('a file edit asks with its diff first; Allow once writes exactly that chang
 
   await dialog.getByRole('button', { name: 'Allow once' }).click()
   await expect(page.locator('.markdown')).toContainText('I changed the note.')
+  expect(readFileSync(join(workspace, 'note.txt'), 'utf8')).toContain('edited by Duck')
+  // The task lists what it changed, and can be undone — and the undo undone.
+  const changes = page.getByRole('region', { name: 'Changes' })
+  await expect(changes).toContainText('Changed 1 file')
+  await expect(changes).toContainText(/note\.txt\s*\+1\s*−1/)
+  await snap('task-changes')
+  await changes.getByRole('button', { name: 'Undo this task' }).click()
+  await expect(changes.getByRole('status')).toHaveText('Undone: 1 file.')
+  expect(readFileSync(join(workspace, 'note.txt'), 'utf8')).toContain('stream tool content')
+  await changes.getByRole('button', { name: 'Redo this task' }).click()
+  await expect(changes.getByRole('status')).toHaveText('Re-applied: 1 file.')
   expect(readFileSync(join(workspace, 'note.txt'), 'utf8')).toContain('edited by Duck')
   await expect(page.getByRole('article', { name: 'Tool file_edit' })).toContainText(/exit|Done|\d+ ms/)
 })

@@ -18,6 +18,8 @@ export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = crea
     tasks: {
       get: (taskId) => call('tasks.get', taskId),
       events: (taskId) => call('tasks.events', taskId),
+      changes: (taskId) => call('tasks.changes', taskId),
+      undo: (taskId) => call('tasks.undo', taskId),
       continue: (taskId, request, onEvent, options) =>
         streams.run('tasks.continue', [taskId, request], onEvent, options),
       password: (taskId, request, onEvent, options) =>

@@ -11,6 +11,7 @@ import type {
   ConversationSummary,
   ErrorCode,
   ExperienceRecord,
+  FileChange,
   Health,
   MemoryResults,
   ModelList,
@@ -18,7 +19,8 @@ import type {
   Settings,
   SkillInfo,
   TaskEventRecord,
-  TaskInfo
+  TaskInfo,
+  UndoResult
 } from './dto'
 import type { CatalogQuery, DownloadAction, DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from './engine'
 import type { DoneEvent, StreamEvent } from './events'
@@ -54,6 +56,10 @@ export interface DuckApi {
   tasks: {
     get(taskId: string): Promise<TaskInfo>
     events(taskId: string): Promise<TaskEventRecord[]>
+    /** The files the task changed with the file tools, oldest first. */
+    changes(taskId: string): Promise<FileChange[]>
+    /** Undoes the task's file changes, or re-applies them when all are undone. */
+    undo(taskId: string): Promise<UndoResult>
     continue(
       taskId: string,
       request: ContinueRequest,

@@ -58,6 +58,31 @@ export interface PendingApproval {
   created_at: string
 }
 
+/** One file a task changed (file tools), as its Changes view shows it. */
+export interface FileChange {
+  change_id: string
+  task_id: string
+  path: string
+  kind: 'created' | 'modified'
+  added: number
+  removed: number
+  /** The unified diff of the change. */
+  diff: string
+  /** True while the change is undone. */
+  undone: boolean
+  created_at: string
+}
+
+/** What an undo (or, when everything was undone, a redo) of a task did. */
+export interface UndoResult {
+  task_id: string
+  action: 'undo' | 'redo'
+  /** Files put back. */
+  restored: string[]
+  /** Files changed since by someone else: left as they are. */
+  conflicts: { path: string; reason: string }[]
+}
+
 export interface ApprovalResult {
   approval_id: string
   status: 'allowed_once' | 'allowed_always' | 'denied'

@@ -176,6 +176,16 @@ export interface CommandAuditEvent extends EventBase {
   sandbox: 'read_only' | 'workspace_write' | 'none' | null
 }
 
+/** A file tool changed a file (the task's Changes view lists them; undo restores them). */
+export interface FileChangedEvent extends EventBase {
+  type: 'file_changed'
+  change_id: string
+  path: string
+  kind: 'created' | 'modified'
+  added: number
+  removed: number
+}
+
 export const AUDIT_DECISIONS = ['auto_allowed', 'allowed_once', 'allowed_always', 'denied', 'pending'] as const
 export type AuditDecision = (typeof AUDIT_DECISIONS)[number]
 
@@ -185,6 +195,7 @@ export type AuditDecision = (typeof AUDIT_DECISIONS)[number]
  */
 export type StreamEvent =
   | CommandAuditEvent
+  | FileChangedEvent
   | RuntimeStatusEvent
   | ReasoningDeltaEvent
   | ContentDeltaEvent

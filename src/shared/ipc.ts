@@ -23,6 +23,8 @@ export const API_METHODS = [
   'chat.send',
   'tasks.get',
   'tasks.events',
+  'tasks.changes',
+  'tasks.undo',
   'tasks.continue',
   'tasks.password',
   'tasks.cancel',

@@ -12,10 +12,16 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { parseDirective } from '../../src/main/core/agent/directive'
-import { PLAN_MAX_TOKENS } from '../../src/main/core/agent/thinking'
+import { planMaxTokens } from '../../src/main/core/agent/thinking'
 import { ToolRegistry } from '../../src/main/core/tools/registry'
 import { doneOf, idsOf, MODELS, startLlamaDuck, type LlamaDuck } from '../support/llama-harness'
-import { hasToolObservations, plannerSchema, requireActions, type LlamaTimings } from '../support/llama-proxy'
+import {
+  boundStrings,
+  hasToolObservations,
+  plannerSchema,
+  requireActions,
+  type LlamaTimings
+} from '../support/llama-proxy'
 import { LLAMA_BUILD_TIMEOUT_MS, startLlamaServer, type LlamaServer } from '../support/llama-server'
 import { tinyModelPath } from '../support/tiny-models'
 
@@ -52,7 +58,7 @@ describe('the planner on llama-server', () => {
           ? body
           : hasToolObservations(body)
             ? requireActions(body, 0, 0)
-            : requireActions(body, 1, 1)
+            : boundStrings(requireActions(body, 1, 1), 120)
       const { status, events } = await h.stream('/v1/chat/stream', {
         message: `look around the workspace and tell me what is there (${run})`,
         workspace: h.workspace()
@@ -69,7 +75,7 @@ describe('the planner on llama-server', () => {
         // Asked for the way Duck must ask: the top structured-output rung, no thinking, bounded.
         expect((plan.original.response_format as { type: string }).type).toBe('json_schema')
         expect(plan.original.chat_template_kwargs).toEqual({ enable_thinking: false })
-        expect(plan.original.max_tokens).toBe(PLAN_MAX_TOKENS)
+        expect(plan.original.max_tokens).toBe(planMaxTokens(4096))
         expect(plan.finishReason).toBe('stop')
         expect(plan.reasoning).toBe('')
         const parsed = parseDirective(plan.content)

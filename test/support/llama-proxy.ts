@@ -298,6 +298,34 @@ export function hasToolObservations(body: Json): boolean {
  * Narrows the planner's schema, keeping Duck's own per-tool branches: how many actions the
  * model must write. The choice of tools and arguments stays the model's (and the grammar's).
  */
+/**
+ * Caps every string of the planner's schema at `max` characters and every list but `actions`
+ * at 3 items. A random-weights model can ramble inside a free-text field (a file's new content) until
+ * the token limit; real models stop. Tool choice and argument shapes stay the model's.
+ */
+export function boundStrings(body: Json, max: number): Json {
+  const schema = plannerSchema(body)
+  if (schema === null) return body
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit)
+      return
+    }
+    if (node === null || typeof node !== 'object') return
+    const object = node as Json
+    if (object['type'] === 'string' && object['const'] === undefined) {
+      object['maxLength'] = Math.min(Number(object['maxLength'] ?? max), max)
+    }
+    // And lists (a file edit's `edits`) at a few items, past the planner's own `actions`.
+    if (object['type'] === 'array' && object !== (schema['properties'] as Json)['actions']) {
+      object['maxItems'] = Math.min(Number(object['maxItems'] ?? 3), 3)
+    }
+    for (const value of Object.values(object)) visit(value)
+  }
+  visit(schema)
+  return body
+}
+
 export function requireActions(body: Json, min: number, max: number): Json {
   const schema = plannerSchema(body)
   if (schema === null) return body

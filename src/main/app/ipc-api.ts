@@ -19,6 +19,8 @@ export type ServicePort = Pick<
   | 'submitPassword'
   | 'getTask'
   | 'taskEvents'
+  | 'taskChanges'
+  | 'undoTask'
   | 'cancelTask'
   | 'pendingApprovals'
   | 'decideApproval'
@@ -93,6 +95,8 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
     },
     'tasks.get': (_ctx, taskId) => service.getTask(taskId),
     'tasks.events': (_ctx, taskId) => service.taskEvents(taskId),
+    'tasks.changes': (_ctx, taskId) => service.taskChanges(taskId),
+    'tasks.undo': (_ctx, taskId) => service.undoTask(taskId),
     'tasks.cancel': (_ctx, taskId) => service.cancelTask(taskId),
 
     'approvals.pending': () => service.pendingApprovals(),

@@ -10,6 +10,7 @@ import type {
   ConversationDetail,
   ConversationSummary,
   ExperienceRecord,
+  FileChange,
   Health,
   MemoryResults,
   ModelList,
@@ -17,7 +18,8 @@ import type {
   Settings,
   SkillInfo,
   TaskEventRecord,
-  TaskInfo
+  TaskInfo,
+  UndoResult
 } from '../../shared/dto'
 import type { DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from '../../shared/engine'
 import type { DoneEvent } from '../../shared/events'
@@ -64,6 +66,7 @@ import * as auditRepo from './store/audit-repo'
 import * as conversations from './store/conversations-repo'
 import { closeDatabase, openDatabase, type Db } from './store/database'
 import * as tasks from './store/tasks-repo'
+import { ChangeLog } from './tools/change-log'
 import { ToolRegistry, type ToolOptions } from './tools/registry'
 import { DUCK_VERSION } from './version'
 
@@ -154,6 +157,7 @@ export class DuckService {
   private readonly tools: ToolRegistry
   private readonly skills: SkillCatalog
   private readonly postTask: PostTaskQueue
+  private readonly changes: ChangeLog
   readonly models: ModelManager
   private client: { key: string; client: ChatModel } | null = null
   private engineState: Pick<EngineStatus, 'state' | 'model' | 'error'> = { state: 'idle', model: null, error: null }
@@ -178,9 +182,11 @@ export class DuckService {
       catalogPath: options.catalogPath ?? options.env.modelCatalog ?? defaultCatalogPath(),
       inUse: (modelId: string) => this.modelInUse(modelId)
     })
+    this.changes = new ChangeLog(this.db, join(options.userDataDir, 'changes'))
     this.runner = new TaskRunner({
       db: this.db,
       tools: this.tools,
+      changes: this.changes,
       model: () => this.modelClient(),
       ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}),
       context: (input) => this.promptContext(input),
@@ -391,6 +397,24 @@ export class DuckService {
   taskEvents(taskId: unknown): TaskEventRecord[] {
     const info = this.getTask(taskId)
     return tasks.listEvents(this.db, info.task_id)
+  }
+
+  /** The files a task changed with the file tools. */
+  taskChanges(taskId: unknown): FileChange[] {
+    const info = this.getTask(taskId)
+    return this.changes.list(info.task_id)
+  }
+
+  /** Undoes a task's file changes (or re-applies them when all are undone); never while it runs. */
+  async undoTask(taskId: unknown): Promise<UndoResult> {
+    const info = this.getTask(taskId)
+    if (info.status === 'running') {
+      throw new DuckApiError('conflict', `Task ${info.task_id} is still running; undo it when it has finished.`)
+    }
+    if (this.changes.list(info.task_id).length === 0) {
+      throw new DuckApiError('conflict', `Task ${info.task_id} changed no files, so there is nothing to undo.`)
+    }
+    return this.changes.undo(info.task_id)
   }
 
   // -- approvals -------------------------------------------------------------------------

@@ -103,6 +103,8 @@ export function registerRoutes(app: Hono, service: DuckService): void {
   app.post('/v1/tasks/:id/cancel', (c) => c.json(service.cancelTask(c.req.param('id'))))
   app.get('/v1/tasks/:id', (c) => c.json(service.getTask(c.req.param('id'))))
   app.get('/v1/tasks/:id/events', (c) => c.json(service.taskEvents(c.req.param('id'))))
+  app.get('/v1/tasks/:id/changes', (c) => c.json(service.taskChanges(c.req.param('id'))))
+  app.post('/v1/tasks/:id/undo', async (c) => c.json(await service.undoTask(c.req.param('id'))))
 
   app.get('/v1/approvals/pending', (c) => c.json(service.pendingApprovals()))
   app.get('/v1/approvals/rules', (c) => c.json(service.listRules()))

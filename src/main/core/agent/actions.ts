@@ -5,6 +5,7 @@ import * as approvalsRepo from '../store/approvals-repo'
 import { publicPreview, type ApprovalRecord } from '../store/approvals-repo'
 import * as auditRepo from '../store/audit-repo'
 import type { Db } from '../store/database'
+import type { ChangeLog } from '../tools/change-log'
 import type { ToolRegistry } from '../tools/registry'
 import type { Assessment, Tool, ToolContext } from '../tools/types'
 import type { Observation } from './prompts'
@@ -20,7 +21,8 @@ const EVENT_OUTPUT_CHARS = 4000
 export class ActionRunner {
   constructor(
     private readonly db: Db,
-    private readonly tools: ToolRegistry
+    private readonly tools: ToolRegistry,
+    private readonly changes: ChangeLog | null = null
   ) {}
 
   /** Runs the queued actions in order; the first that needs a person pauses the task. */
@@ -222,6 +224,18 @@ export class ActionRunner {
         output: `The tool failed: ${error instanceof Error ? error.message : String(error)}`,
         exit_code: null
       }
+    }
+    if (result.fileChange && this.changes) {
+      // Kept before anything else happens, so the task's undo knows both sides of the file.
+      const change = await this.changes.record(run.task.id, result.fileChange)
+      run.emitter.emit({
+        type: 'file_changed',
+        change_id: change.change_id,
+        path: change.path,
+        kind: change.kind,
+        added: change.added,
+        removed: change.removed
+      })
     }
     const output =
       run.task.options.debug || result.output.length <= EVENT_OUTPUT_CHARS

@@ -1,3 +1,4 @@
+import type { ChangeLog } from '../tools/change-log'
 import { randomUUID } from 'node:crypto'
 import { DuckApiError } from '../../../shared/api'
 import type { AuditDecision, DoneEvent, DoneStatus, GenerationStats } from '../../../shared/events'
@@ -30,6 +31,8 @@ export interface RunnerDeps {
   context?(input: { workspace: string; request: string; taskId: string }): Promise<PromptContext>
   /** Called after a task completed and its `done` went out. */
   onCompleted?(taskId: string): void
+  /** Where file tools' changes are kept for the task's undo. */
+  changes?: ChangeLog
 }
 
 /**
@@ -44,7 +47,7 @@ export class TaskRunner {
   private readonly actions: ActionRunner
 
   constructor(private readonly deps: RunnerDeps) {
-    this.actions = new ActionRunner(deps.db, deps.tools)
+    this.actions = new ActionRunner(deps.db, deps.tools, deps.changes ?? null)
   }
 
   isLive(taskId: string): boolean {

@@ -10,8 +10,17 @@ import { plannerMessages, thinkerMessages } from './prompts'
 import { TaskError, type Run } from './run'
 
 const MESSAGE_FLUSH_MS = 500
-/** A directive is short; a planner that needs more than this is rambling (or thinking anyway). */
-export const PLAN_MAX_TOKENS = 1024
+/**
+ * A directive is short, unless it carries a file's new content (`file_write`, `file_edit`):
+ * room for a file of a few hundred lines; a planner that needs more is rambling (or thinking
+ * anyway).
+ */
+export const PLAN_MAX_TOKENS = 4096
+/** The planner's bound for a context window: a quarter of it, at least 1,024, at most `PLAN_MAX_TOKENS`. */
+export function planMaxTokens(contextLength: number | null): number {
+  if (contextLength === null) return PLAN_MAX_TOKENS
+  return Math.min(PLAN_MAX_TOKENS, Math.max(1024, Math.floor(contextLength / 4)))
+}
 /** The answer's bound where the context window is unknown. */
 export const DEFAULT_ANSWER_MAX_TOKENS = 4096
 /** The least room an answer gets; a prompt that leaves less is cut down first. */
@@ -24,6 +33,7 @@ const MIN_ANSWER_TOKENS = 512
  */
 export async function planDirective(run: Run, model: ChatModel, tools: ToolRegistry): Promise<ActionDirective> {
   const contextLength = await model.contextLength('action', run.signal)
+  const bound = planMaxTokens(contextLength)
   const { messages } = fitPrompt(
     (limits) =>
       plannerMessages(
@@ -38,14 +48,14 @@ export async function planDirective(run: Run, model: ChatModel, tools: ToolRegis
         limits
       ),
     contextLength,
-    PLAN_MAX_TOKENS
+    bound
   )
   const options: ChatOptions = {
     responseFormat: { name: 'action_directive', schema: directiveJsonSchema(tools.list()) },
     signal: run.signal,
     temperature: 0.1,
     reasoning: 'off',
-    maxTokens: PLAN_MAX_TOKENS
+    maxTokens: bound
   }
   const first = await model.chat('action', messages, options)
   let problem = planProblem(first)
@@ -58,7 +68,7 @@ export async function planDirective(run: Run, model: ChatModel, tools: ToolRegis
       {
         role: 'user',
         content: first.truncated
-          ? `That reply was cut off at the ${PLAN_MAX_TOKENS}-token limit before the JSON object was complete. Reply again with only the JSON object, and keep it short.`
+          ? `That reply was cut off at the ${bound}-token limit before the JSON object was complete. Reply again with only the JSON object, and keep it short.`
           : `That reply is not a valid action directive: ${problem.error}. Reply again with only the JSON object.`
       }
     ],
@@ -69,7 +79,7 @@ export async function planDirective(run: Run, model: ChatModel, tools: ToolRegis
   if (problem.truncated) {
     throw new TaskError(
       'plan_truncated',
-      `The model's plan was cut off twice at the ${PLAN_MAX_TOKENS}-token limit before it was complete. Try again, or pick a model that answers in JSON without a long preamble in Settings.`
+      `The model's plan was cut off twice at the ${bound}-token limit before it was complete. Try again, or pick a model that answers in JSON without a long preamble in Settings.`
     )
   }
   throw new TaskError(

@@ -133,7 +133,11 @@ async function runFileChange(
     }
     await applyFileChange(change)
     const verb = change.before === null ? 'Created' : 'Changed'
-    return { ok: true, output: `${verb} ${resolved}: +${change.added} −${change.removed} lines.\n${change.diff}` }
+    return {
+      ok: true,
+      output: `${verb} ${resolved}: +${change.added} −${change.removed} lines.\n${change.diff}`,
+      fileChange: change
+    }
   } catch (error) {
     if (error instanceof FileChangeError) return { ok: false, output: error.message }
     throw error

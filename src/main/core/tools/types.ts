@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { ActionType, FilePreview, RiskLevel } from '../../../shared/events'
 import type { SandboxMode } from '../sandbox/sandbox'
+import type { FileChangePlan } from './file-write'
 
 /** What a tool's `assess()` says about one call, before anything runs. */
 export interface Assessment {
@@ -62,6 +63,8 @@ export interface ToolResult {
   password_rejected?: boolean
   /** Shell calls: the sandbox profile it ran under, or `none` (unconfined). */
   sandbox?: SandboxMode
+  /** File tools: the change written (recorded for the task's undo; never sent as is). */
+  fileChange?: FileChangePlan
 }
 
 export interface Tool<Args = Record<string, unknown>> {

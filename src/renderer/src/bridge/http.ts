@@ -86,6 +86,8 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
     tasks: {
       get: (id) => request('GET', `/v1/tasks/${enc(id)}`),
       events: (id) => request('GET', `/v1/tasks/${enc(id)}/events`),
+      changes: (id) => request('GET', `/v1/tasks/${enc(id)}/changes`),
+      undo: (id) => request('POST', `/v1/tasks/${enc(id)}/undo`),
       continue: (id, req, onEvent, options) => stream(`/v1/tasks/${enc(id)}/continue/stream`, req, onEvent, options),
       password: (id, req, onEvent, options) => stream(`/v1/tasks/${enc(id)}/password/stream`, req, onEvent, options),
       cancel: (id) => request('POST', `/v1/tasks/${enc(id)}/cancel`)

@@ -1,4 +1,4 @@
-import { ChevronRight, CircleCheck, CircleX, FileText, Folder, Terminal, Wrench } from 'lucide-react'
+import { ChevronRight, CircleCheck, CircleX, FilePen, FileText, Folder, Terminal, Wrench } from 'lucide-react'
 import { memo, useId, useState } from 'react'
 import { duration, lineCount } from '../lib/format'
 import type { ToolCallView } from '../store'
@@ -6,7 +6,13 @@ import { InlineCode } from '../ui/InlineCode'
 import { ActionBadge, RiskBadge } from '../ui/RiskBadge'
 import { Spinner } from '../ui/Spinner'
 
-const ICONS: Record<string, typeof Terminal> = { shell_exec_safe: Terminal, file_read: FileText, list_dir: Folder }
+const ICONS: Record<string, typeof Terminal> = {
+  shell_exec_safe: Terminal,
+  file_read: FileText,
+  list_dir: Folder,
+  file_write: FilePen,
+  file_edit: FilePen
+}
 
 /** What a call does, in full: the command for the shell, the path for file tools, else JSON. */
 export function argumentsText(tool: string, args: Record<string, unknown>): string {

@@ -4,6 +4,7 @@ import { statsLine, TRUNCATED_NOTE, wasTruncated } from '../lib/format'
 import { useDuck, type TaskView } from '../store'
 import { retryTask } from '../store/actions/chat'
 import { showView } from '../store/actions/ui'
+import { ChangesPanel } from './ChangesPanel'
 import { ErrorNotice } from './ErrorNotice'
 import { Markdown } from './Markdown'
 import { StageLine, stageText } from './StageLine'
@@ -48,6 +49,9 @@ export const AssistantMessage = memo(function AssistantMessage({ task, last }: {
             <ToolCard key={call.call_id} call={call} />
           ))}
         </div>
+      )}
+      {task.changes.length > 0 && task.status !== 'running' && (
+        <ChangesPanel taskId={task.task_id} changes={task.changes} />
       )}
       {task.reasoning !== '' && (
         <ThinkingPane

@@ -18,6 +18,7 @@ export function blankTask(task_id: string, conversation_id: string, request = ''
     stage: null,
     stage_tool: null,
     tools: [],
+    changes: [],
     approval: null,
     password: null,
     error: null,
@@ -126,6 +127,14 @@ export function applyEvent(draft: TaskView, event: DuckEvent, at: number): boole
         ...(event.preview ? { preview: event.preview } : {})
       }
       break
+    case 'file_changed':
+      if (!draft.changes.some((c) => c.change_id === event.change_id)) {
+        draft.changes = [
+          ...draft.changes,
+          { change_id: event.change_id, path: event.path, kind: event.kind, added: event.added, removed: event.removed }
+        ]
+      }
+      break
     case 'tool_password_requested':
       draft.status = 'waiting_for_password'
       draft.approval = null
@@ -161,6 +170,7 @@ const STREAM_TYPES = new Set<string>([
   'tool_call_finished',
   'tool_approval_requested',
   'tool_password_requested',
+  'file_changed',
   'error',
   'done'
 ])

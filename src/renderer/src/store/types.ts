@@ -48,6 +48,14 @@ export interface PasswordRequestView {
   error: string | null
 }
 
+export interface FileChangeView {
+  change_id: string
+  path: string
+  kind: 'created' | 'modified'
+  added: number
+  removed: number
+}
+
 export interface TaskView {
   task_id: string
   conversation_id: string
@@ -59,6 +67,8 @@ export interface TaskView {
   stage: RuntimeStage | null
   stage_tool: string | null
   tools: ToolCallView[]
+  /** Files the task changed with the file tools (undone together with "Undo this task"). */
+  changes: FileChangeView[]
   approval: ApprovalRequest | null
   password: PasswordRequestView | null
   error: { code: string; message: string } | null

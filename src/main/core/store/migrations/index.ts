@@ -5,6 +5,7 @@ import { migration004Models } from './004_models'
 import { migration005PostTaskJobs } from './005_post_task_jobs'
 import { migration006AuditSandbox } from './006_audit_sandbox'
 import { migration007ApprovalPreview } from './007_approval_preview'
+import { migration008FileChanges } from './008_file_changes'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -15,5 +16,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004Models,
   migration005PostTaskJobs,
   migration006AuditSandbox,
-  migration007ApprovalPreview
+  migration007ApprovalPreview,
+  migration008FileChanges
 ]
