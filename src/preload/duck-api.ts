@@ -64,6 +64,17 @@ export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = crea
       downloads: () => call('engine.downloads'),
       download: (catalogId) => call('engine.download', catalogId),
       downloadAction: (downloadId, action) => call('engine.downloadAction', downloadId, action)
+    },
+    mcp: {
+      servers: () => call('mcp.servers'),
+      replace: (config) => call('mcp.replace', config),
+      put: (name, entry) => call('mcp.put', name, entry),
+      delete: (name) => call('mcp.delete', name),
+      confirm: (name, fingerprint) => call('mcp.confirm', name, fingerprint),
+      restart: (name) => call('mcp.restart', name),
+      stop: (name) => call('mcp.stop', name),
+      setTool: (name, tool, enabled) => call('mcp.setTool', name, tool, enabled),
+      importConfig: (path) => call('mcp.importConfig', path)
     }
   }
 }

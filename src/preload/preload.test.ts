@@ -78,6 +78,7 @@ describe('window.duck (createDuckApi)', () => {
       'chat',
       'conversations',
       'engine',
+      'mcp',
       'memory',
       'settings',
       'skills',

@@ -24,6 +24,7 @@ import type {
 } from './dto'
 import type { CatalogQuery, DownloadAction, DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from './engine'
 import type { DoneEvent, StreamEvent } from './events'
+import type { McpConfigInput, McpServersInfo } from './mcp'
 import type {
   ApprovalDecision,
   AuditQuery,
@@ -117,6 +118,22 @@ export interface DuckApi {
     downloads(): Promise<DownloadInfo[]>
     download(catalogId: string): Promise<DownloadInfo>
     downloadAction(downloadId: string, action: DownloadAction): Promise<DownloadInfo>
+  }
+  /** MCP servers (`<data dir>/mcp.json`): their status and tools, and the person's changes and confirmations. */
+  mcp: {
+    servers(): Promise<McpServersInfo>
+    /** Replaces the whole `mcpServers` map; new or changed servers wait for confirmation. */
+    replace(config: McpConfigInput): Promise<McpServersInfo>
+    /** Adds or replaces one server's entry. */
+    put(name: string, entry: Record<string, unknown>): Promise<McpServersInfo>
+    delete(name: string): Promise<void>
+    /** Confirms the launch the person was shown (its fingerprint); the server then starts. */
+    confirm(name: string, fingerprint: string): Promise<McpServersInfo>
+    restart(name: string): Promise<McpServersInfo>
+    stop(name: string): Promise<McpServersInfo>
+    setTool(name: string, tool: string, enabled: boolean): Promise<McpServersInfo>
+    /** Adds the servers of a `claude_desktop_config.json` (unconfirmed). */
+    importConfig(path: string): Promise<McpServersInfo>
   }
 }
 

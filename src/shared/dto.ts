@@ -1,6 +1,6 @@
 /** Response shapes of the local API (snake_case on the wire). */
 import type { EngineKind } from './engine'
-import type { ActionType, AuditDecision, DuckEventType, FilePreview, RiskLevel, TaskStatus } from './events'
+import type { AuditDecision, ToolActionType, DuckEventType, FilePreview, RiskLevel, TaskStatus } from './events'
 import type { ModelRole, ReasoningMode } from './schemas'
 
 export interface Health {
@@ -48,7 +48,7 @@ export interface PendingApproval {
   args: Record<string, unknown>
   reason: string
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
   outside_workspace: string[]
   rule_preview: string | null
   /** File tools: the change as a diff. */
@@ -143,7 +143,7 @@ export interface ExperienceRecord {
 export interface AuditPayload {
   command: string
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
   approved: boolean
   decision: AuditDecision
   exit_code: number | null
@@ -152,6 +152,12 @@ export interface AuditPayload {
   conversation_id: string
   /** How the command ran: a sandbox profile (`read_only`, `workspace_write`), `none` (unconfined), null before it ran. */
   sandbox: 'read_only' | 'workspace_write' | 'none' | null
+  /** Tool calls that are not shell commands (MCP): the tool, e.g. `mcp__files__read_file`. */
+  tool?: string
+  /** MCP calls: the server said the call failed (`isError`); null before it ran. */
+  is_error?: boolean | null
+  /** MCP calls: how long the call took; null before it ran. */
+  duration_ms?: number | null
 }
 
 export interface AuditRecord {

@@ -18,6 +18,12 @@ export const ACTION_TYPES = [
   'unknown'
 ] as const
 export type ActionType = (typeof ACTION_TYPES)[number]
+/**
+ * What any tool call is classified as: the command policy's action types, plus `mcp` (a tool
+ * of an MCP server). The command policy itself only ever produces an `ActionType`.
+ */
+export const TOOL_ACTION_TYPES = [...ACTION_TYPES, 'mcp'] as const
+export type ToolActionType = (typeof TOOL_ACTION_TYPES)[number]
 
 export const RUNTIME_STAGES = [
   'planning',
@@ -79,7 +85,7 @@ export interface ToolCallStartedEvent extends EventBase {
   args: Record<string, unknown>
   reason: string
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
 }
 export interface ToolCallFinishedEvent extends EventBase {
   type: 'tool_call_finished'
@@ -110,7 +116,7 @@ export interface ToolApprovalRequestedEvent extends EventBase {
   args: Record<string, unknown>
   reason: string
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
   outside_workspace: string[]
   /** The rule "Always allow" would create, or null where none may be created (sudo). */
   rule_preview: string | null
@@ -168,12 +174,16 @@ export interface CommandAuditEvent extends EventBase {
   audit_id: string
   command: string
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
   approved: boolean
   decision: AuditDecision
   exit_code: number | null
   workspace: string
   sandbox: 'read_only' | 'workspace_write' | 'none' | null
+  /** MCP calls (see AuditPayload). */
+  tool?: string
+  is_error?: boolean | null
+  duration_ms?: number | null
 }
 
 /** A file tool changed a file (the task's Changes view lists them; undo restores them). */

@@ -52,7 +52,16 @@ export const API_METHODS = [
   'engine.deleteModel',
   'engine.downloads',
   'engine.download',
-  'engine.downloadAction'
+  'engine.downloadAction',
+  'mcp.servers',
+  'mcp.replace',
+  'mcp.put',
+  'mcp.delete',
+  'mcp.confirm',
+  'mcp.restart',
+  'mcp.stop',
+  'mcp.setTool',
+  'mcp.importConfig'
 ] as const satisfies readonly ApiMethod[]
 
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

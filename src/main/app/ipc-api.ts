@@ -47,6 +47,15 @@ export type ServicePort = Pick<
   | 'forgetMemory'
   | 'listExperience'
   | 'listSkills'
+  | 'mcpServers'
+  | 'mcpReplace'
+  | 'mcpPut'
+  | 'mcpDelete'
+  | 'mcpConfirm'
+  | 'mcpRestart'
+  | 'mcpStop'
+  | 'mcpSetTool'
+  | 'mcpImport'
 >
 
 export interface ApiHandlerDeps {
@@ -129,6 +138,16 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
     'engine.deleteModel': (_ctx, modelId) => service.deleteModel(modelId),
     'engine.downloads': () => service.modelDownloads(),
     'engine.download': (_ctx, catalogId) => service.startDownload({ catalog_id: catalogId }),
-    'engine.downloadAction': (_ctx, downloadId, action) => service.downloadAction(downloadId, action)
+    'engine.downloadAction': (_ctx, downloadId, action) => service.downloadAction(downloadId, action),
+
+    'mcp.servers': () => service.mcpServers(),
+    'mcp.replace': (_ctx, config) => service.mcpReplace(config),
+    'mcp.put': (_ctx, name, entry) => service.mcpPut(name, entry),
+    'mcp.delete': (_ctx, name) => service.mcpDelete(name),
+    'mcp.confirm': (_ctx, name, fingerprint) => service.mcpConfirm(name, { fingerprint }),
+    'mcp.restart': (_ctx, name) => service.mcpRestart(name),
+    'mcp.stop': (_ctx, name) => service.mcpStop(name),
+    'mcp.setTool': (_ctx, name, tool, enabled) => service.mcpSetTool(name, tool, { enabled }),
+    'mcp.importConfig': (_ctx, path) => service.mcpImport({ path })
   }
 }

@@ -57,7 +57,21 @@ import { isModelError, ModelError } from './model/errors'
 import { ModelClient } from './model/model-client'
 import type { ChatModel } from './model/types'
 import { ModelManager } from './models/manager'
-import { describeRule } from './policy/rules'
+import { McpManager } from './mcp/manager'
+import { describeMcpRule } from './mcp/audit-text'
+import { instructionsContext } from './mcp/context'
+import { isMcpToolName } from './mcp/tool'
+import { createSandbox } from './sandbox/sandbox'
+import {
+  McpConfigInputSchema,
+  McpConfirmSchema,
+  McpImportSchema,
+  McpServerEntryInputSchema,
+  McpServerNameSchema,
+  McpToolToggleSchema,
+  type McpServersInfo
+} from '../../shared/mcp'
+import { describeRule, tildify } from './policy/rules'
 import { lessonContext } from './reflection/context'
 import { findAppRoot, SkillCatalog, skillFolders } from './skills/catalog'
 import { skillContext } from './skills/context'
@@ -94,6 +108,8 @@ export interface DuckServiceOptions {
   engineThreads?: number
   /** The model catalog file. Default: DUCK_MODEL_CATALOG, else `<app root>/resources/models/catalog.json`. */
   catalogPath?: string
+  /** MCP servers: read the login shell's PATH (default true), the restart backoff's first delay (1 s). */
+  mcp?: { loginShellPath?: boolean; restartBaseMs?: number; restartMaxMs?: number }
 }
 
 function defaultCatalogPath(): string {
@@ -143,6 +159,12 @@ export function resolveWorkspace(input: string): string {
   return real
 }
 
+function mcpName(value: unknown): string {
+  const parsed = McpServerNameSchema.safeParse(value)
+  if (!parsed.success) throw new DuckApiError('not_found', `No MCP server named ${String(value).slice(0, 80)}.`)
+  return parsed.data
+}
+
 /**
  * The one façade over Duck's core. The HTTP routes and the IPC handlers are thin adapters
  * over this class; a feature is added here once and both transports get it. Every method
@@ -159,6 +181,7 @@ export class DuckService {
   private readonly postTask: PostTaskQueue
   private readonly changes: ChangeLog
   readonly models: ModelManager
+  readonly mcp: McpManager
   private client: { key: string; client: ChatModel } | null = null
   private engineState: Pick<EngineStatus, 'state' | 'model' | 'error'> = { state: 'idle', model: null, error: null }
   private closed = false
@@ -172,8 +195,18 @@ export class DuckService {
     this.secrets = options.secrets ?? new MemorySecretStore()
     this.db = openDatabase(options.env.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
     // Commands never see Duck's data folder (its database, logs, models, the API token).
+    const hiddenPaths = [options.userDataDir, dirname(options.env.dbPath)]
+    // MCP servers: started in the background; their tools join the catalog once ready. A stdio
+    // server runs under the command sandbox unless its entry says otherwise.
+    this.mcp = new McpManager({
+      db: this.db,
+      configPath: options.env.mcpConfig ?? join(options.userDataDir, 'mcp.json'),
+      sandbox: options.tools?.sandbox ?? createSandbox({ hidden: hiddenPaths }),
+      ...options.mcp
+    })
     this.tools = new ToolRegistry({
-      hiddenPaths: [options.userDataDir, dirname(options.env.dbPath)],
+      hiddenPaths,
+      extraTools: { list: () => this.mcp.tools(), find: (name) => this.mcp.find(name) },
       ...options.tools
     })
     this.models = new ModelManager({
@@ -205,6 +238,7 @@ export class DuckService {
     this.addContextProvider(skillContext(this.skills), { plannerOnly: true })
     this.addContextProvider(lessonContext(this.db, learning), { plannerOnly: true })
     this.addContextProvider(memoryContext(this.db, learning))
+    this.addContextProvider(instructionsContext(this.mcp), { plannerOnly: true })
     this.onTaskCompleted((taskId) => this.postTask.enqueue(taskId))
     // Learning a crash cut off runs again (once), or is recorded as interrupted.
     this.postTask.recover()
@@ -421,7 +455,11 @@ export class DuckService {
 
   pendingApprovals(): PendingApproval[] {
     return approvalsRepo.listPending(this.db, (a, workspace) =>
-      a.privileged || a.ruleKeys.length === 0 ? null : describeRule(a.tool, a.ruleKeys, workspace)
+      a.privileged || a.ruleKeys.length === 0
+        ? null
+        : isMcpToolName(a.tool)
+          ? describeMcpRule(a.tool, tildify(workspace))
+          : describeRule(a.tool, a.ruleKeys, workspace)
     )
   }
 
@@ -619,10 +657,52 @@ export class DuckService {
     return this.models.downloadAction(downloadId, action)
   }
 
+  // -- MCP servers -----------------------------------------------------------------------
+
+  mcpServers(): Promise<McpServersInfo> {
+    return this.mcp.status()
+  }
+
+  /** Replaces the whole `mcpServers` map (each entry validated; changed ones wait for confirmation). */
+  mcpReplace(input: unknown): Promise<McpServersInfo> {
+    return this.mcp.replaceAll(parseInput(McpConfigInputSchema, input).mcpServers)
+  }
+
+  mcpPut(name: unknown, entry: unknown): Promise<McpServersInfo> {
+    return this.mcp.putServer(mcpName(name), parseInput(McpServerEntryInputSchema, entry))
+  }
+
+  mcpDelete(name: unknown): Promise<void> {
+    return this.mcp.deleteServer(mcpName(name))
+  }
+
+  mcpConfirm(name: unknown, input: unknown): Promise<McpServersInfo> {
+    return this.mcp.confirm(mcpName(name), parseInput(McpConfirmSchema, input).fingerprint)
+  }
+
+  mcpRestart(name: unknown): Promise<McpServersInfo> {
+    return this.mcp.restart(mcpName(name))
+  }
+
+  mcpStop(name: unknown): Promise<McpServersInfo> {
+    return this.mcp.stop(mcpName(name))
+  }
+
+  mcpSetTool(name: unknown, tool: unknown, input: unknown): Promise<McpServersInfo> {
+    const toolName = typeof tool === 'string' && /^[A-Za-z0-9_.-]{1,200}$/.test(tool) ? tool : null
+    if (toolName === null) throw new DuckApiError('not_found', `No tool ${String(tool).slice(0, 80)}.`)
+    return this.mcp.setTool(mcpName(name), toolName, parseInput(McpToolToggleSchema, input).enabled)
+  }
+
+  mcpImport(input: unknown): Promise<McpServersInfo> {
+    return this.mcp.importFrom(parseInput(McpImportSchema, input).path)
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     await this.runner.abortAll()
+    await this.mcp.close()
     await this.postTask.close(this.options.postTaskShutdownMs)
     await this.models.close()
     await this.client?.client.close()

@@ -142,6 +142,23 @@ export function registerRoutes(app: Hono, service: DuckService): void {
   app.put('/v1/settings', async (c) => c.json(await service.updateSettings(await jsonBody(c))))
   app.get('/v1/models', async (c) => c.json(await service.listModels(query(c))))
 
+  app.get('/v1/mcp/servers', async (c) => c.json(await service.mcpServers()))
+  app.put('/v1/mcp/servers', async (c) => c.json(await service.mcpReplace(await jsonBody(c))))
+  app.put('/v1/mcp/servers/:name', async (c) => c.json(await service.mcpPut(c.req.param('name'), await jsonBody(c))))
+  app.delete('/v1/mcp/servers/:name', async (c) => {
+    await service.mcpDelete(c.req.param('name'))
+    return c.body(null, 204)
+  })
+  app.post('/v1/mcp/servers/:name/confirm', async (c) =>
+    c.json(await service.mcpConfirm(c.req.param('name'), await jsonBody(c)))
+  )
+  app.post('/v1/mcp/servers/:name/restart', async (c) => c.json(await service.mcpRestart(c.req.param('name'))))
+  app.post('/v1/mcp/servers/:name/stop', async (c) => c.json(await service.mcpStop(c.req.param('name'))))
+  app.put('/v1/mcp/servers/:name/tools/:tool', async (c) =>
+    c.json(await service.mcpSetTool(c.req.param('name'), c.req.param('tool'), await jsonBody(c)))
+  )
+  app.post('/v1/mcp/import', async (c) => c.json(await service.mcpImport(await jsonBody(c))))
+
   app.get('/v1/engine', async (c) => c.json(await service.engineStatus()))
   app.get('/v1/engine/catalog', async (c) => c.json(await service.modelCatalog(query(c))))
   app.get('/v1/engine/models', (c) => c.json(service.installedModels()))

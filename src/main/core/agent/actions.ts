@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { AuditDecision, RiskLevel } from '../../../shared/events'
-import { callCovered, describeRule } from '../policy/rules'
+import { describeMcpRule, mcpAuditCommand } from '../mcp/audit-text'
+import { isMcpToolName } from '../mcp/tool'
+import { callCovered, describeRule, tildify } from '../policy/rules'
 import * as approvalsRepo from '../store/approvals-repo'
 import { publicPreview, type ApprovalRecord } from '../store/approvals-repo'
 import * as auditRepo from '../store/audit-repo'
@@ -67,14 +69,15 @@ export class ActionRunner {
       assessment.privileged ||
       assessment.sandbox === 'none' ||
       (!covered && (assessment.needs_approval || riskAtLeast(risk, 'medium')))
-    const isShell = tool.name === 'shell_exec_safe'
+    const audited = auditedCommand(tool.name, args)
 
     if (needsPerson) {
       this.requestApproval(run, tool, call, callId, assessment, risk)
     }
-    const auditId = isShell
-      ? this.audit(run, String(args.command), risk, assessment, covered ? 'allowed_always' : 'auto_allowed', false)
-      : null
+    const auditId =
+      audited !== null
+        ? this.audit(run, audited, risk, assessment, covered ? 'allowed_always' : 'auto_allowed', false, tool.name)
+        : null
     const result = await this.execute(
       run,
       tool,
@@ -91,7 +94,11 @@ export class ActionRunner {
       }
     )
     if (auditId)
-      this.updateAudit(run, auditId, { exit_code: result.exit_code ?? null, sandbox: result.sandbox ?? null })
+      this.updateAudit(run, auditId, {
+        exit_code: result.exit_code ?? null,
+        sandbox: result.sandbox ?? null,
+        ...(result.mcp ?? {})
+      })
   }
 
   private skip(run: Run, action: PlannedAction, callId: string, why: Observation['skipped'], message: string): void {
@@ -136,12 +143,12 @@ export class ActionRunner {
     const rulePreview =
       assessment.privileged || assessment.rule_keys.length === 0
         ? null
-        : describeRule(tool.name, assessment.rule_keys, run.task.workspace)
+        : isMcpToolName(tool.name)
+          ? describeMcpRule(tool.name, tildify(run.task.workspace))
+          : describeRule(tool.name, assessment.rule_keys, run.task.workspace)
+    const audited = auditedCommand(tool.name, action.args)
     db.transaction(() => {
-      const auditId =
-        tool.name === 'shell_exec_safe'
-          ? this.audit(run, String(action.args.command), risk, assessment, 'pending', false)
-          : null
+      const auditId = audited !== null ? this.audit(run, audited, risk, assessment, 'pending', false, tool.name) : null
       approvalsRepo.insertApproval(db, {
         id: approvalId,
         taskId: run.task.id,
@@ -269,10 +276,12 @@ export class ActionRunner {
     risk: RiskLevel,
     assessment: Assessment,
     decision: AuditDecision,
-    approved: boolean
+    approved: boolean,
+    toolName: string
   ): string {
     const id = `audit_${randomUUID()}`
     const record = auditRepo.insertAudit(this.db, id, {
+      ...(isMcpToolName(toolName) ? { tool: toolName } : {}),
       command,
       risk_level: risk,
       action_type: assessment.action_type,
@@ -293,6 +302,13 @@ export class ActionRunner {
     const record = auditRepo.updateAudit(this.db, auditId, fields)
     if (record) run.emitter.emit({ type: 'command_audit', audit_id: auditId, ...record.payload })
   }
+}
+
+/** What the audit records for a call: the command line, an MCP call's tool and arguments; null when not audited. */
+function auditedCommand(tool: string, args: Record<string, unknown>): string | null {
+  if (tool === 'shell_exec_safe') return String(args.command)
+  if (isMcpToolName(tool)) return mcpAuditCommand(tool, args)
+  return null
 }
 
 /** "the folder is outside" → "The folder is outside." so joined reasons read as sentences. */

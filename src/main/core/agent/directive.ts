@@ -42,6 +42,7 @@ export function directiveJsonSchema(tools: Tool[]): object {
 
 /** A tool's argument schema as JSON schema, every property required, nothing else allowed. */
 function argsSchema(tool: Tool): object {
+  if (tool.plannerSchema) return tool.plannerSchema
   const raw = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
   return closeObject(raw)
 }

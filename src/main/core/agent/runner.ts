@@ -160,7 +160,8 @@ export class TaskRunner {
         )
         this.actions.updateAudit(run, approval.auditId, {
           exit_code: result.exit_code ?? null,
-          sandbox: result.sandbox ?? null
+          sandbox: result.sandbox ?? null,
+          ...(result.mcp ?? {})
         })
         approvalsRepo.setApprovalStatus(this.deps.db, approval.id, 'resolved')
         run.state.paused = null

@@ -23,6 +23,8 @@ export interface EnvConfig {
   modelsDir: string
   /** Another model catalog file (DUCK_MODEL_CATALOG), e.g. for tests or an organisation's own list. */
   modelCatalog?: string
+  /** The MCP configuration file (DUCK_MCP_CONFIG); default `<user data dir>/mcp.json`. */
+  mcpConfig?: string
 }
 
 export class EnvConfigError extends Error {
@@ -70,6 +72,8 @@ export function readEnvConfig(userDataDir: string, env: NodeJS.ProcessEnv = proc
   if (apiToken) config.apiToken = apiToken
   if (modelBaseUrl) config.modelBaseUrl = modelBaseUrl
   if (modelApiKey) config.modelApiKey = modelApiKey
+  const mcpConfig = nonEmpty('DUCK_MCP_CONFIG')
+  if (mcpConfig) config.mcpConfig = resolve(mcpConfig)
   const sudoPath = nonEmpty('DUCK_SUDO_PATH')
   if (sudoPath) config.sudoPath = sudoPath
   return config

@@ -1,13 +1,23 @@
 /**
  * Parses a shell command with tree-sitter-bash and says whether it is made only of plain
- * words joined by `&&`, `||`, `;`, `|` and newlines. Anything the shell would rewrite before
- * running it (expansions, substitutions, redirects, control flow, …) makes the result
+ * words joined by `&&`, `||`, `;`, `|` and newlines (plus `[ … ]` tests and redirects to
+ * `/dev/null` or between stdout and stderr). Anything the shell would rewrite before running
+ * it (expansions, substitutions, other redirects, control flow, …) makes the result
  * `ok: false`, so the policy never has to guess what the shell will really run.
+ *
+ * The grammar is not the shell: before parsing, control characters other than tab and newline
+ * and invisible or non-ASCII blanks are refused, and a plain result must match Duck's own
+ * reading of the line with bash's rules (shell-lexer) word for word, so a byte the grammar
+ * tokenises differently from bash (a CR, a `#` inside a word after a line continuation, …)
+ * cannot hide a second command.
  *
  * Never imports `electron`: this runs in the core and in plain Node tests.
  */
 import { createRequire } from 'node:module'
 import { Language, Parser, type Node } from 'web-tree-sitter'
+import { lexCommand, type LexedPart } from './shell-lexer'
+import type { Char } from './shell-words'
+import { hasBraceExpansion, hasGlob, unsupportedCharacter } from './shell-words'
 
 export interface CommandPart {
   /** The words after quote removal, e.g. `['grep', '-n', 'a b', 'f.txt']`. */
@@ -103,6 +113,12 @@ export async function analyzeCommand(command: string): Promise<CommandAnalysis> 
     const problems = new Problems()
     const parts: CommandPart[] = []
     const connectors: string[] = []
+    const bad = unsupportedCharacter(command)
+    if (bad !== null) {
+      problems.add(
+        `the command contains the control or invisible character ${bad}, which the shell reads differently from how it looks`
+      )
+    }
     if (root.hasError) {
       // One clear message; what tree-sitter recovered around the error is not worth listing.
       problems.add(describeSyntaxError(root))
@@ -110,6 +126,14 @@ export async function analyzeCommand(command: string): Promise<CommandAnalysis> 
       walkProgram(root, parts, connectors, problems)
     }
     if (problems.list.length === 0 && parts.length === 0) problems.add('the command is empty')
+    if (problems.list.length === 0) {
+      // The second reading, with bash's own rules: both must see the same commands.
+      const lexed = lexCommand(command)
+      if (!lexed.ok) problems.add(`Duck cannot read the command the way bash does (${lexed.reason})`)
+      else if (!sameReading(parts, connectors, lexed.parts, lexed.connectors)) {
+        problems.add('the command reads differently to bash than it looks')
+      }
+    }
 
     const commands = collectCommands(root)
     const redirects = collectRedirects(root)
@@ -120,6 +144,23 @@ export async function analyzeCommand(command: string): Promise<CommandAnalysis> 
   } finally {
     tree.delete()
   }
+}
+
+function sameReading(
+  parts: CommandPart[],
+  connectors: string[],
+  lexed: LexedPart[],
+  lexedConnectors: string[]
+): boolean {
+  if (parts.length !== lexed.length || connectors.join(' ') !== lexedConnectors.join(' ')) return false
+  return parts.every((part, i) => {
+    const other = lexed[i] as LexedPart
+    return (
+      part.argv.length === other.argv.length &&
+      part.argv.every((w, j) => w === other.argv[j]) &&
+      part.globs.every((g, j) => g === other.globs[j])
+    )
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,12 +224,22 @@ function walkStatement(node: Node, parts: CommandPart[], connectors: string[], p
       return
     }
     case 'redirected_statement': {
-      describeRedirects(node, problems)
-      // The statement itself is walked as usual: its parts are judged like any other (a
-      // redirect to /dev/null or another descriptor is no problem of its own).
-      for (const child of node.namedChildren) {
-        if (!isRedirect(child)) walkStatement(child, parts, connectors, problems)
+      const redirects = node.namedChildren.filter((c) => isRedirect(c))
+      const body = node.namedChildren.filter((c) => !isRedirect(c))
+      const only = body[0]
+      if (
+        body.length === 1 &&
+        only !== undefined &&
+        (only.type === 'command' || only.type === 'test_command') &&
+        redirects.every(harmlessRedirect)
+      ) {
+        // A stream pointed at /dev/null or at the other output is no problem of its own.
+        walkStatement(only, parts, connectors, problems)
+        return
       }
+      describeRedirects(node, problems)
+      // Still look inside so every problem is reported.
+      for (const child of body) walkStatement(child, [], [], problems)
       return
     }
     case 'subshell':
@@ -220,12 +271,13 @@ function walkStatement(node: Node, parts: CommandPart[], connectors: string[], p
     case 'negated_command':
       problems.add('the command negates a command with `!`')
       return
-    case 'test_command':
-      // A plain `[ … ]` of literal words only inspects; `[[ … ]]` and `(( … ))` evaluate
-      // arithmetic, which can run substitutions hidden in array subscripts.
-      if (/^\[\s[^$`(){}<>;&|\\'"]*\s\]$/.test(node.text)) return
-      problems.add('the command uses a shell test (`[[ … ]]`, `(( … ))`, or `[ … ]` with expansions)')
+    case 'test_command': {
+      // `[ … ]` is the `[` builtin with plain words: a part like any other. `[[ … ]]` and
+      // `(( … ))` evaluate arithmetic, which can run substitutions hidden in array subscripts.
+      const part = bracketTest(node, problems)
+      if (part) parts.push(part)
       return
+    }
     case 'ERROR':
       return // already reported by describeSyntaxError
     default:
@@ -244,6 +296,7 @@ function plainCommand(node: Node, problems: Problems): CommandPart | null {
       continue
     }
     if (isRedirect(child)) {
+      if (harmlessRedirect(child)) continue
       describeRedirect(child, problems)
       ok = false
       continue
@@ -271,14 +324,53 @@ function plainCommand(node: Node, problems: Problems): CommandPart | null {
   return { argv, text: node.text, globs }
 }
 
+/**
+ * `[ … ]` (the `[` builtin, not `[[`): its words in order, when every one is plain. Operators
+ * the grammar reads inside (`-f`, `=`, `!`, `-o`) are plain words to bash.
+ */
+function bracketTest(node: Node, problems: Problems): CommandPart | null {
+  const problem = 'the command uses a shell test (`[[ … ]]` or `(( … ))`) or a `[ … ]` test Duck cannot read'
+  const first = node.firstChild
+  const last = node.lastChild
+  if (first?.type !== '[' || last?.type !== ']') {
+    problems.add(problem)
+    return null
+  }
+  const argv: string[] = ['[']
+  const globs: boolean[] = [false]
+  const visit = (n: Node): boolean => {
+    if (['word', 'string', 'raw_string', 'number', 'concatenation'].includes(n.type)) {
+      const word = decodeWord(n)
+      if ('problem' in word) {
+        problems.add(word.problem)
+        return false
+      }
+      argv.push(word.value)
+      globs.push(word.glob)
+      return true
+    }
+    if (n.type === 'binary_expression' || n.type === 'unary_expression') return n.children.every(visit)
+    if (n.childCount === 0 && !n.isNamed && /^(-[a-zA-Z]+|!|=|==|!=)$/.test(n.type)) {
+      argv.push(n.text)
+      globs.push(false)
+      return true
+    }
+    if (n.type === 'test_operator') {
+      argv.push(n.text)
+      globs.push(false)
+      return true
+    }
+    problems.add(problem)
+    return false
+  }
+  for (const child of node.children.slice(1, -1)) if (!visit(child)) return null
+  argv.push(']')
+  globs.push(false)
+  return { argv, text: node.text, globs }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Words
-
-interface Char {
-  c: string
-  /** Quoted or backslash-escaped: the shell takes it literally. */
-  quoted: boolean
-}
 
 type Decoded = { value: string; glob: boolean } | { problem: string }
 
@@ -381,35 +473,28 @@ function unescapeDoubleQuoted(text: string, out: Char[]): void {
   }
 }
 
-function hasGlob(chars: Char[]): boolean {
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i] as Char
-    if (ch.quoted) continue
-    if (ch.c === '*' || ch.c === '?') return true
-    if (ch.c === '[' && chars.slice(i + 1).some((x) => !x.quoted && x.c === ']')) return true
-  }
-  return false
-}
-
-/** `{a,b}` or `{1..3}` with unquoted braces (a lone `{}` stays literal in bash). */
-function hasBraceExpansion(chars: Char[]): boolean {
-  for (let i = 0; i < chars.length; i++) {
-    const open = chars[i] as Char
-    if (open.quoted || open.c !== '{') continue
-    const rest = chars.slice(i + 1)
-    const close = rest.findIndex((x) => !x.quoted && x.c === '}')
-    if (close < 0) continue
-    const inner = rest
-      .slice(0, close)
-      .map((x) => x.c)
-      .join('')
-    if (inner.includes(',') || inner.includes('..')) return true
-  }
-  return false
-}
-
 // ---------------------------------------------------------------------------------------------
 // Redirects
+
+/**
+ * A redirect that changes nothing outside the command: to or from `/dev/null` (`2>/dev/null`,
+ * `&>/dev/null`, `</dev/null`), or stdout and stderr into each other (`2>&1`, `>&2`).
+ */
+function harmlessRedirect(node: Node): boolean {
+  if (node.type !== 'file_redirect') return false
+  const op = node.children.find((c) => !c.isNamed)?.type ?? ''
+  const fds = node.namedChildren.filter((c) => c.type === 'file_descriptor')
+  const dests = node.namedChildren.filter((c) => c.type !== 'file_descriptor')
+  const dest = dests[0]
+  if (dests.length !== 1 || dest === undefined || fds.length > 1) return false
+  const fd = fds[0]?.text
+  if (fd !== undefined && !/^[0-9]$/.test(fd)) return false
+  const word = decodeWord(dest)
+  if ('problem' in word || word.glob) return false
+  if (op === '>&') return word.value === '1' || word.value === '2'
+  if (op === '&>' || op === '&>>') return fd === undefined && word.value === '/dev/null'
+  return (op === '>' || op === '>>' || op === '<') && word.value === '/dev/null'
+}
 
 function isRedirect(node: Node): boolean {
   return node.type === 'file_redirect' || node.type === 'heredoc_redirect' || node.type === 'herestring_redirect'
@@ -429,10 +514,9 @@ function describeRedirect(node: Node, problems: Problems): void {
     problems.add(`output is redirected to a file (\`${info.text}\`)`)
   } else if (info.reads !== undefined) {
     problems.add(`input is read from a file (\`${info.text}\`)`)
-  } else if (node.type !== 'file_redirect') {
+  } else if (!harmlessRedirect(node)) {
     problems.add(`the command uses a redirect (\`${info.text}\`)`)
   }
-  // Else it only points a stream at /dev/null or at another descriptor (`2>/dev/null`, `2>&1`).
 }
 
 const WRITE_OPS = new Set(['>', '>>', '&>', '&>>', '>|', '<>'])

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ToolRegistry } from '../tools/registry'
 import { callCovered, SHELL_TOOL } from './rules'
-import { assessShellCommand } from './shell-policy'
+import { assessShellCommand, POLICY_RUN_ENV } from './shell-policy'
 
 let base: string
 /** A plain workspace: src/a.ts, src/b.ts, README.md, file.txt, notes.txt. */
@@ -191,7 +191,8 @@ describe('normal use inside the workspace does not ask', () => {
       reasons: [],
       outside_workspace: [],
       privileged: false,
-      rule_keys: ['apt list']
+      rule_keys: ['apt list'],
+      run_env: POLICY_RUN_ENV
     })
   })
 })

@@ -17,13 +17,21 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { PartOperands } from './operands'
 import { partOperands } from './operands'
+import { inspectRepositories } from './git-repository'
 import { confinePath, expandHome } from './paths'
+import { toolchainProblems } from './workspace-config'
 
 export interface ConfinementPart {
   argv: string[]
   globs: boolean[]
   /** The part only reads (its reasons say "reads" rather than "uses"). */
   reads: boolean
+  /**
+   * The part would run without a person as far as its words go (default true): only then are
+   * the slower checks made (project files that pick the program, wildcards that expand into
+   * options).
+   */
+  safe?: boolean
 }
 
 export interface PartConfinement {
@@ -105,11 +113,18 @@ async function confinePart(ctx: Context, part: ConfinementPart): Promise<PartCon
   }
 
   if (ctx.workspace !== undefined && prog === 'git' && usesRepository(part.argv.slice(1))) {
-    ctx.repoAbove ??= findRepositoryAbove(ctx.root)
-    const repo = await ctx.repoAbove
-    if (repo !== null) {
-      outside.push(repo)
-      reasons.push(`\`git\` uses the repository at \`${repo}\`, outside the workspace`)
+    // The repository git finds from each folder it may run in (`cd`, `-C`), as git finds it.
+    const starts = await gitStartFolders(ctx, part.argv.slice(1))
+    const finding = await inspectRepositories(ctx.root, starts)
+    outside.push(...finding.outside)
+    reasons.push(...finding.reasons)
+    if (!finding.found) {
+      ctx.repoAbove ??= findRepositoryAbove(ctx.root)
+      const repo = await ctx.repoAbove
+      if (repo !== null) {
+        outside.push(repo)
+        reasons.push(`\`git\` uses the repository at \`${repo}\`, outside the workspace`)
+      }
     }
     for (const name of ['GIT_DIR', 'GIT_WORK_TREE'] as const) {
       const value = process.env[name]
@@ -117,6 +132,19 @@ async function confinePart(ctx: Context, part: ConfinementPart): Promise<PartCon
         const judged = await confinePath(ctx.workspace, value)
         if (!judged.inside) outside.push(judged.resolved)
       }
+    }
+  }
+
+  if (ctx.workspace !== undefined && part.safe !== false) {
+    // Project files that make a version or list command run a program the project names.
+    reasons.push(...(await toolchainProblems(prog, [ctx.root, ...ctx.bases], ctx.root)))
+    // Wildcards are expanded first, then judged: a match that starts with `-` would reach the
+    // program as an option Duck never saw.
+    const optionLike = await optionLikeMatch(ctx, part.argv, part.globs)
+    if (optionLike !== null) {
+      reasons.push(
+        `the wildcard \`${optionLike.word}\` expands to \`${optionLike.name}\`, which \`${prog}\` would take for an option`
+      )
     }
   }
 
@@ -269,6 +297,37 @@ function globRegex(pattern: string): RegExp {
   return new RegExp(re + '$', 's')
 }
 
+/**
+ * A wildcard of `argv` (before `--`) whose expansion, from any folder the command may be in,
+ * starts with `-`. Only the first component can: `src/*` always expands to `src/…`.
+ */
+async function optionLikeMatch(
+  ctx: Context,
+  argv: readonly string[],
+  globs: readonly boolean[]
+): Promise<{ word: string; name: string } | null> {
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i] as string
+    if (word === '--') return null
+    if (!globs[i]) continue
+    const first = word.split('/')[0] as string
+    if (first === '' || first.startsWith('~') || !hasGlobChars(first)) continue
+    if (first.startsWith('-')) return { word, name: first }
+    const re = globRegex(first)
+    for (const dir of new Set([ctx.root, ...ctx.bases])) {
+      let names: string[]
+      try {
+        names = await readdir(dir)
+      } catch {
+        continue
+      }
+      const name = names.find((n) => n.startsWith('-') && re.test(n))
+      if (name !== undefined) return { word, name }
+    }
+  }
+  return null
+}
+
 /** What the shell could expand `word` to, from every folder the command may be in; null: too many. */
 async function expandGlob(ctx: Context, word: string): Promise<string[] | null> {
   const expanded = expandHome(word)
@@ -312,6 +371,27 @@ function joinRaw(dir: string, name: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // git and symlink walks
+
+/** The real folders git may start in: each folder the part may run in, then its `-C` folders. */
+async function gitStartFolders(ctx: Context, args: string[]): Promise<string[]> {
+  let dirs = [...new Set([ctx.root, ...ctx.bases])]
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (!arg.startsWith('-')) break
+    if (arg === '-C' && args[i + 1] !== undefined) {
+      const target = args[++i] as string
+      const next: string[] = []
+      for (const dir of dirs) {
+        const expanded = expandHome(target)
+        next.push((await confinePath(ctx.root, path.isAbsolute(expanded) ? expanded : joinRaw(dir, target))).resolved)
+      }
+      dirs = next
+    } else if (/^(-c|--config-env|--git-dir|--work-tree|--namespace|--super-prefix)$/.test(arg)) {
+      i++
+    }
+  }
+  return dirs
+}
 
 /** git subcommands that do not use the repository the working folder is in. */
 const GIT_NO_REPO = new Set(['clone', 'init', 'version', 'help'])

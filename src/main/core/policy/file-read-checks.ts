@@ -6,8 +6,9 @@
 import { hasOpt, longIs, parseArgs } from './argv-options'
 import type { Nesting } from './nested-commands'
 import { innerArgv } from './nested-commands'
+import { jqProgramProblem, parseJqArgs } from './jq-program'
 import type { SedScriptVerdict } from './sed-script'
-import { checkSedScript } from './sed-script'
+import { scanSedScript } from './sed-script'
 import type { PartVerdict } from './verdict'
 import { ask } from './verdict'
 
@@ -132,6 +133,58 @@ export async function checkFind(args: string[], _prog: string, nest: Nesting): P
       return ask('file_write', 'medium', [`\`find ${arg}\` writes to a file`], `find ${arg}`)
     }
   }
+  const unknown = findUnknownPrimary(args)
+  if (unknown !== null) {
+    return ask('file_read', 'medium', [`\`find ${unknown}\` is not one of the tests Duck knows to be harmless`], null)
+  }
+  return null
+}
+
+/** find's tests and actions that only read, with how many words each takes. */
+const FIND_PRIMARIES: Record<string, number> = Object.fromEntries([
+  ...`name iname path ipath wholename iwholename regex iregex regextype type xtype size mtime mmin atime
+      amin ctime cmin newer anewer cnewer used perm user group uid gid links inum samefile lname ilname
+      maxdepth mindepth fstype context printf`
+    .split(/\s+/)
+    .map((p) => [`-${p}`, 1] as const),
+  ...`print print0 ls prune quit true false empty readable writable executable nouser nogroup depth mount
+      xdev noleaf follow daystart ignore_readdir_race noignore_readdir_race not a and o or d help
+      version nowarn warn`
+    .split(/\s+/)
+    .map((p) => [`-${p}`, 0] as const)
+])
+
+/**
+ * The first word of find's expression that is not a known harmless test, action or operator
+ * (`-files0-from`, which reads the folders to walk from a file, among them), or null.
+ */
+function findUnknownPrimary(args: string[]): string | null {
+  let i = 0
+  // Leading options: -H, -L, -P (symbolic links), -D debug options, -O level; BSD -E -X -s -x.
+  for (; i < args.length; i++) {
+    const arg = args[i] as string
+    if (/^-[HLPEXsx]$/.test(arg) || /^-O[0-9]$/.test(arg)) continue
+    if (arg === '-D') {
+      i++
+      continue
+    }
+    break
+  }
+  // Starting points, then the expression.
+  while (i < args.length && !(args[i] as string).startsWith('-') && !['(', ')', '!', ','].includes(args[i] as string)) {
+    i++
+  }
+  for (; i < args.length; i++) {
+    const arg = args[i] as string
+    if (['(', ')', '!', ','].includes(arg)) continue
+    if (/^-newer[aBcmt][aBcmt]$/.test(arg)) {
+      i++
+      continue
+    }
+    const count = Object.hasOwn(FIND_PRIMARIES, arg) ? FIND_PRIMARIES[arg] : undefined
+    if (count === undefined) return arg
+    i += count
+  }
   return null
 }
 
@@ -196,7 +249,8 @@ export function parseSedArgs(args: string[], bsdInPlace: boolean): SedArgs {
       for (let j = 1; j < arg.length; j++) {
         const c = arg[j] as string
         const rest = arg.slice(j + 1)
-        if (c === 'e' || c === 'f' || c === 'l') {
+        // GNU sed's `-l N` takes a value; BSD sed's `-l` (line-buffered output) does not.
+        if (c === 'e' || c === 'f' || (c === 'l' && !bsdInPlace)) {
           const value = rest !== '' ? rest : (args[++i] ?? '')
           if (c === 'e') out.scripts.push(value)
           if (c === 'f') out.scriptFiles.push(value)
@@ -208,7 +262,7 @@ export function parseSedArgs(args: string[], bsdInPlace: boolean): SedArgs {
           break
         }
         if (c === 'n') out.quiet = true
-        else if (!'Ersuz'.includes(c)) out.unknown ??= `-${c}`
+        else if (!(bsdInPlace ? 'Ealru' : 'Ersuz').includes(c)) out.unknown ??= `-${c}`
       }
       continue
     }
@@ -240,21 +294,27 @@ const SED_DANGER: readonly SedScriptVerdict[] = ['safe', 'write', 'unknown', 'ex
  */
 export function checkSed(args: string[]): PartVerdict | null {
   const readings = sedReadings(args)
-  const [own, other] = readings
   if (readings.some((r) => r.scriptFiles.length > 0)) {
     return ask('unknown', 'medium', ['`sed -f` runs a script from a file, which Duck cannot check'], null)
   }
+  // sed joins its `-e` scripts with newlines into one script; both readings of the options
+  // (GNU and BSD) are read and the more dangerous one counts.
   let verdict: SedScriptVerdict = 'safe'
-  for (const script of own.scripts) {
-    const v = checkSedScript(script)
-    if (SED_DANGER.indexOf(v) > SED_DANGER.indexOf(verdict)) verdict = v
+  let quiet = false
+  for (const [n, reading] of readings.entries()) {
+    const scan = scanSedScript(reading.scripts.join('\n'))
+    // The other reading only matters for what it would run or write: a script it cannot read
+    // (the `-i` suffix taken for the script) is not this system's script.
+    const counts = n === 0 || scan.verdict === 'exec' || scan.verdict === 'write'
+    if (counts && SED_DANGER.indexOf(scan.verdict) > SED_DANGER.indexOf(verdict)) verdict = scan.verdict
+    if (n === 0) quiet = reading.quiet || scan.quiet
   }
-  if (other.scripts.some((script) => checkSedScript(script) === 'exec')) verdict = 'exec'
-  const inPlace = own.inPlace || other.inPlace
+  const inPlace = readings.some((r) => r.inPlace)
   const action = inPlace || verdict === 'write' ? 'file_write' : 'file_read'
   if (verdict === 'exec') return ask('unknown', 'medium', ['the sed script runs shell commands (`e`)'], null)
   if (verdict === 'unknown') return ask(action, inPlace ? 'medium' : 'low', ['Duck cannot check this sed script'], null)
-  const unknownOpt = own.unknown
+  // An option only this system's sed would not know (the other reading is for scripts only).
+  const unknownOpt = readings[0].unknown
   if (unknownOpt) {
     return ask(action, inPlace ? 'medium' : 'low', [`Duck does not know the sed option \`${unknownOpt}\``], null)
   }
@@ -268,30 +328,32 @@ export function checkSed(args: string[]): PartVerdict | null {
   }
   if (inPlace) return ask('file_write', 'medium', ['`sed -i` changes files in place'], 'sed -i')
   if (verdict === 'write') return ask('file_write', 'medium', ['the sed script writes to a file (`w`)'], 'sed w')
-  if (!own.quiet) {
+  if (!quiet) {
     return ask('file_read', 'low', ['`sed` only runs without a person when used with `-n`'], 'sed')
   }
   return null
 }
 
 /**
- * jq programs can read the environment (`env`, `$ENV`: API keys among them) and load modules
- * and JSON data from any path (`import`, `include`); a program from a file cannot be checked.
- * Such calls ask and no rule may cover them.
+ * jq may run without a person only with options that shape input and output and a program
+ * whose every function is a pure builtin (see jq-program): the environment, modules, a program
+ * from a file and options Duck does not know ask, and no rule may cover them.
  */
 export function checkJq(args: string[]): PartVerdict | null {
-  if (args.some((a) => /^--from-file(=|$)/.test(a) || /^-[a-zA-Z]*f/.test(a))) {
-    return ask('unknown', 'medium', ['`jq -f` runs a jq program from a file, which Duck cannot check'], null)
-  }
-  const env = /\$ENV\b|(^|[^A-Za-z0-9_$.])env($|[^A-Za-z0-9_])/
-  const modules = /\b(import|include|modulemeta|get_search_list)\b/
-  if (args.some((a) => !a.startsWith('-') && (env.test(a) || modules.test(a)))) {
+  const parsed = parseJqArgs(args)
+  if (parsed.refused !== null) {
+    const fromFile = /^(-[a-zA-Z]*f|--from-file)/.test(parsed.refused)
     return ask(
-      'file_read',
+      'unknown',
       'medium',
-      ['the jq program reads environment variables (`env`, `$ENV`) or loads files (`import`, `include`)'],
+      [
+        fromFile
+          ? '`jq -f` runs a jq program from a file, which Duck cannot check'
+          : `Duck does not know the jq option \`${parsed.refused}\``
+      ],
       null
     )
   }
-  return null
+  const problem = jqProgramProblem(parsed.program ?? '.')
+  return problem === null ? null : ask('file_read', 'medium', [problem], null)
 }

@@ -105,6 +105,11 @@ export function git(args: string[]): PartVerdict {
   const hasLong = (...names: string[]): boolean =>
     parsed.opts.some((o) => o.name.startsWith('--') && names.some((full) => longIs(o.name, full)))
   const hasShort = (...names: string[]): boolean => parsed.opts.some((o) => names.includes(o.name))
+  // `git --help log`, `git log --help`, `git help log`: the manual opens in a viewer (`man`, a
+  // browser) that configuration can name. `-h` only prints the usage.
+  if (sub === 'help' || hasLong('help') || args.slice(0, i).includes('--help')) {
+    return ask('unknown', 'medium', ['`git --help` opens the manual in a viewer, which can be any program'], null)
+  }
   if (GIT_READ.has(sub)) {
     if (hasLong('ext-diff')) {
       return ask('unknown', 'medium', [`\`${key} --ext-diff\` runs an external diff program`], null)
@@ -123,8 +128,15 @@ export function git(args: string[]): PartVerdict {
   if (sub === 'branch' || sub === 'tag') return gitBranchOrTag(sub, rest)
   // `git stash list` only lists; `--ext-diff` and `--output` (which `git stash show` passes to
   // diff) are the forms that run or write something.
-  if (sub === 'stash' && rest[0] === 'list' && !hasLong('ext-diff', 'output')) {
-    return safe('file_read', 'low', 'git stash list')
+  if (sub === 'stash' && (rest[0] === 'list' || rest[0] === 'show') && !hasLong('ext-diff', 'output')) {
+    return safe('file_read', 'low', `git stash ${rest[0]}`)
+  }
+  // Other listings: worktrees, the reflog, notes.
+  if (
+    (sub === 'worktree' && rest[0] === 'list') ||
+    ((sub === 'reflog' || sub === 'notes') && (rest[0] === undefined || rest[0] === 'show' || rest[0] === 'list'))
+  ) {
+    if (!hasLong('ext-diff', 'output')) return safe('file_read', 'low', verbKey(key, rest) ?? key)
   }
   if (sub === 'remote') {
     if (rest.every((a) => a === '-v' || a === '--verbose')) return safe('file_read', 'low', key)

@@ -4,7 +4,12 @@
  * and takes a `#` after an escaped blank or a continued line as a comment; bash treats those
  * bytes as word characters and that `#` as part of a word. An allowed first command could
  * then hide a second one the policy never saw. Such a command asks, with the reason.
+ *
+ * This is the first of two guards: whatever passes is also read a second time with bash's
+ * own rules (shell-lexer), and the two readings must agree word for word (bash-parser).
  */
+
+import { unsupportedCharacter } from './shell-words'
 
 /** Control characters other than tab and newline (C0, DEL, C1). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -24,6 +29,10 @@ export function lexicalProblem(command: string): string | null {
   if (control) return `the command holds a control character (${describeChar(control[0])}) the shell reads differently`
   const blank = UNICODE_BLANK.exec(command)
   if (blank) return `the command holds a non-ASCII blank (${describeChar(blank[0])}) the shell reads as part of a word`
+  // Other invisible characters (format controls such as bidirectional overrides, joiners,
+  // variation selectors, private-use and unassigned code points) change what a person sees.
+  const invisible = unsupportedCharacter(command)
+  if (invisible) return `the command holds an invisible character (${invisible}) that hides what the shell reads`
   // A scan with bash's quoting: single quotes take everything literally; a backslash escapes the
   // next character outside them (and in double quotes, before a few).
   let single = false

@@ -9,6 +9,7 @@
  * judged as a path, which at worst asks a person once too often.
  */
 import { longIs } from './argv-options'
+import { parseAwkArgs } from './awk-program'
 import { sedReadings } from './file-read-checks'
 import { scanSedScript } from './sed-script'
 import { lookup } from './verdict'
@@ -369,6 +370,7 @@ export function partOperands(argv: string[], globs: boolean[]): PartOperands {
   const argGlobs = globs.slice(1)
   if (prog === 'cd' || prog === 'pushd') return cdOperands(prog, args)
   if (prog === 'sed') return sedOperands(args, argGlobs)
+  if (['awk', 'gawk', 'mawk', 'nawk'].includes(prog)) return awkOperands(args, argGlobs)
   if (ELSEWHERE.has(prog)) return { paths: [] }
   const spec = lookup(SPECS, prog) ?? {}
   const operands = genericOperands(args, argGlobs, spec)
@@ -418,6 +420,8 @@ function genericOperands(args: string[], globs: boolean[], spec: OperandSpec): P
         if (two[1]) path(args[i + 2])
         i += 2
       } else if ((spec.long ?? []).includes(body)) {
+        // After an operand, BSD programs (which stop at the first operand) read this as a file.
+        if (positionals.length > 0) path(args[i + 1])
         i++
       } else if (!(spec.longFlags ?? []).includes(body)) {
         unknownOption = true
@@ -437,7 +441,11 @@ function genericOperands(args: string[], globs: boolean[], spec: OperandSpec): P
         break
       }
       if ((spec.short ?? '').includes(c)) {
-        if (rest === '') i++
+        if (rest === '') {
+          // After an operand, BSD programs (which stop at the first operand) read this as a file.
+          if (positionals.length > 0) path(args[i + 1])
+          i++
+        }
         consumed = true
         break
       }
@@ -492,9 +500,7 @@ function sedOperands(args: string[], globs: boolean[]): PartOperands {
     for (const file of reading.files) paths.push({ word: file, glob: globAt.get(file) ?? false })
     for (const file of reading.scriptFiles) paths.push({ word: file, glob: false })
     // `r FILE`, `R FILE`, `w FILE` in the script.
-    for (const script of reading.scripts) {
-      for (const file of scanSedScript(script).files) paths.push({ word: file, glob: false })
-    }
+    for (const file of scanSedScript(reading.scripts.join('\n')).files) paths.push({ word: file, glob: false })
   }
   for (const arg of args) {
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
@@ -502,6 +508,18 @@ function sedOperands(args: string[], globs: boolean[]): PartOperands {
   }
   const seen = new Set<string>()
   return { paths: paths.filter((p) => (seen.has(p.word) ? false : (seen.add(p.word), true))) }
+}
+
+/** awk: every operand after the program is a file (or a `name=value` assignment), dashes or not. */
+function awkOperands(args: string[], globs: boolean[]): PartOperands {
+  const parsed = parseAwkArgs(args)
+  const start = args.length - parsed.operands.length
+  const paths: Operand[] = parsed.operands.map((word, k) => ({ word, glob: globs[start + k] ?? false }))
+  for (const word of parsed.operands) {
+    const assignment = /^[A-Za-z_][A-Za-z0-9_]*=(.*)$/s.exec(word)
+    if (assignment) paths.push({ word: assignment[1] as string, glob: false })
+  }
+  return { paths }
 }
 
 /** Short options of `args` (clusters before `--`), for flag checks. */
@@ -540,6 +558,11 @@ function followsLinks(prog: string, args: string[]): string | undefined {
         : undefined
     case 'du':
       return flags.includes('L') || hasLong(args, 'dereference') ? 'du -L' : undefined
+    case 'diff':
+      // GNU diff follows symbolic links while it walks unless told not to.
+      return (flags.includes('r') || hasLong(args, 'recursive')) && !hasLong(args, 'no-dereference')
+        ? 'diff -r'
+        : undefined
     default:
       return undefined
   }

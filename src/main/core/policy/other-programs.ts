@@ -16,16 +16,30 @@ const simple =
     ask(action, risk ?? DEFAULT_RISK[action], [reason ?? REASON[action](prog)], prog)
 
 /**
- * `xxd file` only prints a hex dump. A second operand is the file it writes, and `-r` turns a
- * dump back into bytes: those ask. Only xxd's display options are known to be harmless.
+ * `xxd file` only prints a hex dump. xxd reads its options its own way: a word starting with
+ * `-` is an option (`--cols` is `-cols`, any `-c…` is `-c`), options end at the first other word
+ * or `--`, and from there every word is a file: a second one is the file xxd writes. `-r` turns
+ * a dump back into bytes. Only display options with their values pass.
  */
 function xxd(args: string[], prog: string): PartVerdict {
-  const operands = args.filter((a) => !a.startsWith('-'))
-  const options = args.filter((a) => a.startsWith('-'))
+  const writes = ask('file_write', 'medium', ['`xxd` can write to a file (a second file name, or `-r`)'], prog)
+  const withValue = /^-(c|cols|g|groupsize|l|len|n|name|o|offset|s|seek|R)$/
   const display =
-    /^-(a|autoskip|b|bits|C|capitalize|E|EBCDIC|e|i|include|p|ps|postscript|plain|u|uppercase|d|decimal|R|h|help|v|version|[cglos]\d*|cols=\d+|len=\d+|seek=\d+|groupsize=\d+)$/
-  if (operands.length <= 1 && options.every((o) => display.test(o))) return safe('file_read', 'low', prog)
-  return ask('file_write', 'medium', ['`xxd` can write to a file (a second file name, or `-r`)'], prog)
+    /^-(a|autoskip|b|bits|C|capitalize|E|EBCDIC|e|i|include|p|ps|postscript|plain|u|uppercase|d|decimal|h|help|v|version|[cglos][0-9+-]*[0-9]|[cglos]|cols|len|seek|groupsize|offset|name|R)$/
+  let i = 0
+  for (; i < args.length; i++) {
+    const raw = args[i] as string
+    if (raw === '--') {
+      i++
+      break
+    }
+    const arg = raw.startsWith('--') && raw.length > 2 ? raw.slice(1) : raw
+    if (!arg.startsWith('-') || arg === '-') break
+    if (!display.test(arg)) return writes
+    if (withValue.test(arg)) i++
+  }
+  const operands = args.slice(i)
+  return operands.length <= 1 ? safe('file_read', 'low', prog) : writes
 }
 
 function rm(args: string[], prog: string): PartVerdict {

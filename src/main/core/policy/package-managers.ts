@@ -5,6 +5,7 @@
  * subcommand-programs.
  */
 import { findSubcommand, longIs } from './argv-options'
+import { NPM_LOOKUP, PNPM_LOOKUP, refusedLookupOption, YARN_LOOKUP } from './package-options'
 import type { PartVerdict } from './verdict'
 import { ask, asks, safe, subKey } from './verdict'
 
@@ -143,7 +144,19 @@ export function npm(args: string[], prog: string): PartVerdict {
           longIs(a.split('=')[0] as string, full)
         ))
   )
-  if (has(t.read)) return safe('package_check', 'low', key)
+  if (has(t.read)) {
+    const lookup = prog === 'npm' ? NPM_LOOKUP : prog === 'pnpm' ? PNPM_LOOKUP : YARN_LOOKUP
+    const refused = refusedLookupOption(args, idx, lookup)
+    if (refused !== null) {
+      return ask(
+        'package_check',
+        'medium',
+        [`\`${key}\` is given the option \`${refused}\`, which Duck does not allow without a person`],
+        null
+      )
+    }
+    return safe('package_check', 'low', key)
+  }
   if (has(t.install)) return asks('package_install', key, reconfigured ? null : key)
   if (has(t.network)) return asks('network', key, reconfigured ? null : NPM_GROUPS.has(sub) ? verbKey(key, rest) : key)
   if (has(t.run)) {

@@ -6,6 +6,7 @@
 import type { OptSpec } from './argv-options'
 import { longIs, parseArgs, wrappedArgv } from './argv-options'
 import type { Nesting } from './nested-commands'
+import { awkProblem } from './awk-program'
 import { innerArgv, innerString, MAX_DEPTH } from './nested-commands'
 import type { PartVerdict } from './verdict'
 import { ask, lookup, safe } from './verdict'
@@ -114,8 +115,17 @@ export async function interpreter(prog: string, args: string[], nest: Nesting): 
   if (/^python[0-9.]*$/.test(prog)) {
     const m = args.indexOf('-m')
     if (m >= 0 && args[m + 1] === 'pip' && nest.depth < MAX_DEPTH) {
+      // `-m` looks the module up in the current folder first: a `pip.py` or `pip/` in the
+      // workspace would run instead of pip. Even pip's lookups ask.
       const inner = await nest.classify(['pip', ...args.slice(m + 2)], [], nest.depth + 1)
-      return { ...inner, key: inner.key === null ? null : `${prog} -m ${inner.key}` }
+      const reason = `\`${prog} -m pip\` runs a \`pip\` module from the current folder first, if there is one`
+      return {
+        ...inner,
+        safe: false,
+        risk: inner.safe ? 'medium' : inner.risk,
+        reasons: inner.safe ? [reason] : inner.reasons,
+        key: inner.key === null ? null : `${prog} -m ${inner.key}`
+      }
     }
     // `-m module` runs that module: its own key, so a rule for one script never covers it.
     const module = args.find((a) => /^-[a-zA-Z]*m/.test(a) && !a.startsWith('--'))
@@ -130,12 +140,9 @@ export async function interpreter(prog: string, args: string[], nest: Nesting): 
       )
     }
   }
-  // Asking a runtime its version runs no code of anyone's.
-  if (
-    args.length === 1 &&
-    ['--version', '-v'].includes(args[0] as string) &&
-    ['node', 'nodejs', 'python3', 'python', 'deno', 'bun'].includes(prog)
-  ) {
+  // Asking a runtime its version runs no code of anyone's (version-manager files in the
+  // workspace that could pick another program are judged with the files, see workspace-config).
+  if (args.length === 1 && versionFlag(prog, args[0] as string)) {
     return safe('system_info', 'none', `${prog} --version`)
   }
   if (['node', 'nodejs', 'bun', 'deno'].includes(prog)) {
@@ -146,26 +153,14 @@ export async function interpreter(prog: string, args: string[], nest: Nesting): 
     }
   }
   if (['awk', 'gawk', 'mawk', 'nawk'].includes(prog)) {
-    const parsed = parseArgs(args, {
-      short: 'fvFE',
-      long: ['file', 'assign', 'field-separator', 'exec', 'include', 'load', 'source']
-    })
-    const fromFile = parsed.opts.some(
-      (o) =>
-        ['-f', '-E', '-i', '-l'].includes(o.name) ||
-        ['file', 'exec', 'include', 'load'].some((full) => longIs(o.name, full))
-    )
-    // Any word (the program, `-e` / `--source` text, `-v` values) that could run a command,
-    // write a file, read the environment or call a function by name counts.
-    const runsThings = fromFile || /system|getline|\||>|close|fflush|ENVIRON|PROCINFO|@/.test(args.join('\n'))
-    // A program of patterns, print and plain expressions only (every name from a short list),
-    // given inline with no -v assignments, only prints: the files it reads are judged as
-    // operands like any reader's.
-    const program = parsed.positionals[0]
-    if (!runsThings && program !== undefined && parsed.opts.length === 0 && printOnlyAwk(program)) {
-      return safe('file_read', 'low', prog)
-    }
-    return ask('unknown', 'medium', [`\`${prog}\` runs an awk program`], runsThings ? null : prog)
+    // A print-only program (see awk-program) with plain options only reads: the files it reads
+    // are judged as operands like any reader's.
+    const problem = awkProblem(args)
+    if (problem === null) return safe('file_read', 'low', prog)
+    // A program that could run a command, write a file, read the environment or load code has
+    // no key; one that only calls a function Duck does not know keeps the program's key.
+    const covered = /does not know the awk function|division from a regular expression/.test(problem)
+    return ask('unknown', 'medium', [`\`${prog}\` runs an awk program`, problem], covered ? prog : null)
   }
   const inline = lookup(INTERPRETERS, prog) ?? []
   const hasInline = args.some(
@@ -241,40 +236,10 @@ export async function wrapper(prog: string, args: string[], nest: Nesting): Prom
   return innerArgv(wrappedArgv(args, spec, spec.skip ?? 0, spec.assignments ?? false), nest, base)
 }
 
-/** Names a print-only awk program may use: patterns, print, fields, built-in variables, pure functions. */
-const AWK_NAMES = new Set([
-  'BEGIN',
-  'END',
-  'print',
-  'printf',
-  'if',
-  'else',
-  'next',
-  'NR',
-  'NF',
-  'FNR',
-  'FS',
-  'OFS',
-  'RS',
-  'ORS',
-  'FILENAME',
-  'length',
-  'substr',
-  'index',
-  'split',
-  'tolower',
-  'toupper',
-  'sprintf',
-  'int',
-  'match'
-])
-
-/** True when an awk program only prints (no output redirection, pipes, getline, system, ENVIRON). */
-export function printOnlyAwk(program: string): boolean {
-  // Strings and regexes are data: take them out, then every remaining name must be known and
-  // every remaining character harmless. `>` (redirection), `|`, `@` and backslashes never pass.
-  const stripped = program.replace(/"(?:[^"\\\n]|\\.)*"/g, '""').replace(/\/(?:[^/\\\n]|\\.)+\//g, '//')
-  if (/[>|@`\\]/.test(stripped)) return false
-  for (const name of stripped.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (!AWK_NAMES.has(name)) return false
-  return /^[\s{}()$0-9A-Za-z_,;:+\-*/%=!<~"?.[\]&]*$/.test(stripped)
+/** `--version` and the short flags each runtime prints its version with (and nothing else). */
+function versionFlag(prog: string, flag: string): boolean {
+  if (/^python[0-9.]*$/.test(prog)) return flag === '--version' || flag === '-V'
+  if (['node', 'nodejs', 'bun', 'deno'].includes(prog)) return flag === '--version' || flag === '-v'
+  if (prog === 'perl' || prog === 'ruby') return flag === '--version' || flag === '-v'
+  return false
 }

@@ -14,7 +14,7 @@ import {
   checkUniq
 } from './file-read-checks'
 import type { Nesting } from './nested-commands'
-import { checkDate, checkHostname, checkIp, checkPs } from './system-info-checks'
+import { checkDate, checkHostname, checkIp, checkPrintf, checkPs } from './system-info-checks'
 import type { PartVerdict } from './verdict'
 
 export type Check = (args: string[], prog: string, nest: Nesting) => PartVerdict | null | Promise<PartVerdict | null>
@@ -62,9 +62,10 @@ export const READ_ONLY: Record<string, ReadOnlyEntry> = {
   locale: info(),
   getconf: info(),
   echo: info(),
-  printf: info(),
+  printf: info(checkPrintf),
   true: info(),
   test: read(),
+  '[': read(),
   false: info(),
   hostname: info(checkHostname),
   date: info(checkDate),

@@ -1,11 +1,24 @@
 /**
- * A small, conservative scanner for sed scripts. It answers two questions: can the script
- * write files (`w`, `W`, the `w` flag of `s`) or run commands (`e`, the `e` flag of `s`), and
- * which files does it name (`r`, `R`, `w`, `W`)? Anything it does not understand is reported as
- * `unknown`, never as safe.
+ * A small, conservative reader for sed scripts, written from GNU sed's grammar (and no looser
+ * than BSD sed's). It answers two questions: can the script write files (`w`, `W`, the `w`
+ * flag of `s`) or run commands (`e`, the `e` flag of `s`), and which files does it name (`r`,
+ * `R`, `w`, `W`)? Only an allow-list of commands is read; anything else (an unknown command,
+ * extra text after a command, a label with unusual characters) is `unknown`, never safe.
  *
- * GNU sed skips bracket expressions (`[/]`) when it looks for the end of a regular expression;
- * other seds may not. The script is scanned both ways and the more dangerous answer wins.
+ * Where sed's readings differ, the strictest one is taken:
+ * - GNU sed ends a label (`:a`, `b a`, `t a`, `T a`) at whitespace, `;` or `}` and then reads
+ *   the rest of the line as the next command (`:a e id` and `t x e id` run `id`); BSD sed ends
+ *   it at a newline. A label here is letters, digits, `_`, `.` and `-` only, and only blanks
+ *   and then the end, `;`, a newline (or `}` after `b`, `t`, `T`) may follow it.
+ * - A comment ends at the newline, even after a backslash (`p # x \` + newline + `e id` runs
+ *   `id`).
+ * - `a`, `i`, `c` text runs to the end of the line (a backslash continues it); `r`, `R`, `w`,
+ *   `W` and the `w` flag take the rest of the line as the file name, `;` and `}` included.
+ * - Several `-e` scripts are one script joined with newlines (callers join them).
+ * - GNU sed skips bracket expressions (`[/]`) when it looks for the end of a regular
+ *   expression; other seds may not. The script is read both ways and the more dangerous answer
+ *   wins.
+ * - `v` (which takes a version the way labels are taken) is not read at all.
  */
 
 export type SedScriptVerdict = 'safe' | 'write' | 'exec' | 'unknown'
@@ -14,10 +27,16 @@ export interface SedScriptScan {
   verdict: SedScriptVerdict
   /** Files named by `r` / `R` (read) and `w` / `W` / the `w` flag (written), as written. */
   files: string[]
+  /** The script starts with `#n` on a line of its own: sed runs as with `-n`. */
+  quiet: boolean
 }
 
-/** Commands that take no argument (some take an optional number). */
-const SIMPLE = new Set(['p', 'P', '=', 'l', 'L', 'q', 'Q', 'n', 'N', 'd', 'D', 'g', 'G', 'h', 'H', 'x', 'z', 'F'])
+/** Commands that take no argument. */
+const SIMPLE = new Set(['p', 'P', '=', 'n', 'N', 'd', 'D', 'g', 'G', 'h', 'H', 'x', 'z', 'F'])
+/** Commands that take an optional number (`l 5`, `q 1`). */
+const NUMBERED = new Set(['l', 'L', 'q', 'Q'])
+/** What a label may be made of: the same label in every sed. */
+const LABEL = /[A-Za-z0-9_.-]/
 
 const DANGER: readonly SedScriptVerdict[] = ['safe', 'write', 'unknown', 'exec']
 
@@ -30,185 +49,246 @@ export function scanSedScript(script: string): SedScriptScan {
   const a = scan(script, true)
   const b = scan(script, false)
   const verdict = DANGER.indexOf(a.verdict) >= DANGER.indexOf(b.verdict) ? a.verdict : b.verdict
-  return { verdict, files: [...new Set([...a.files, ...b.files])] }
+  const quiet = script === '#n' || script.startsWith('#n\n')
+  return { verdict, files: [...new Set([...a.files, ...b.files])], quiet }
 }
 
-function scan(s: string, brackets: boolean): SedScriptScan {
-  let i = 0
+class Unknown extends Error {}
+class Exec extends Error {}
+
+function scan(s: string, brackets: boolean): { verdict: SedScriptVerdict; files: string[] } {
   const files: string[] = []
   let writes = false
-  const done = (verdict: SedScriptVerdict): SedScriptScan => ({ verdict, files })
+  let i = 0
+  let depth = 0
 
+  const unknown = (): never => {
+    throw new Unknown()
+  }
   const skipBlanks = (): void => {
     while (s[i] === ' ' || s[i] === '\t') i++
-  }
-  const skipToEol = (): void => {
-    while (i < s.length && s[i] !== '\n') i++
   }
   /** A file name: the rest of the line after blanks (`;` and `}` belong to it). */
   const readFileName = (): void => {
     skipBlanks()
     const start = i
-    skipToEol()
+    while (i < s.length && s[i] !== '\n') i++
     const name = s.slice(start, i)
-    if (name !== '') files.push(name)
+    if (name === '') unknown()
+    files.push(name)
   }
-  /** Text up to an unescaped newline (`a`, `i`, `c`). */
+  /** `a`, `i`, `c` text: up to a newline that is not escaped. */
   const skipText = (): void => {
     while (i < s.length && s[i] !== '\n') {
       if (s[i] === '\\') i++
       i++
     }
   }
-  /** After a command: only blanks, then the end, `;`, newline, `}` or a comment. */
-  const atTerminator = (): boolean => {
+  /** After a command: only blanks, then the end, `;`, a newline, `}` or a comment. */
+  const endOfCommand = (): void => {
     skipBlanks()
     const c = s[i]
-    return c === undefined || c === ';' || c === '\n' || c === '}' || c === '#'
+    if (c !== undefined && c !== ';' && c !== '\n' && c !== '}' && c !== '#') unknown()
   }
-  /** Skips a bracket expression starting at `[`; false when it is not closed. */
-  const skipBracket = (): boolean => {
+  /** A label (possibly empty for `b`, `t`, `T`) and what may follow it. */
+  const readLabel = (required: boolean, braceEnds: boolean): void => {
+    skipBlanks()
+    const start = i
+    while (i < s.length && LABEL.test(s[i] as string)) i++
+    if (required && i === start) unknown()
+    skipBlanks()
+    const c = s[i]
+    if (c === undefined || c === ';' || c === '\n' || (braceEnds && c === '}')) return
+    unknown()
+  }
+  /** Skips a bracket expression starting at `[`; unknown when it is not closed on the line. */
+  const skipBracket = (): void => {
     i++
     if (s[i] === '^') i++
     if (s[i] === ']') i++
     while (i < s.length && s[i] !== ']') {
+      if (s[i] === '\n') unknown()
       const open = s[i + 1]
       if (s[i] === '[' && (open === ':' || open === '.' || open === '=')) {
         const close = s.indexOf(open + ']', i + 2)
-        if (close < 0) return false
+        if (close < 0) unknown()
         i = close + 2
         continue
       }
       i++
     }
-    if (i >= s.length) return false
+    if (i >= s.length) unknown()
     i++
-    return true
   }
   /**
-   * Reads up to the next unescaped `delim`; false when there is none. In a regular expression
-   * (`regex`) a bracket expression may hide the delimiter.
+   * Reads up to the next unescaped `delim`. In a regular expression (`regex`) a bracket
+   * expression may hide the delimiter. An unescaped newline is refused (sed refuses it too).
    */
-  const readDelimited = (delim: string, regex: boolean): boolean => {
+  const readDelimited = (delim: string, regex: boolean): void => {
     while (i < s.length) {
       const c = s[i] as string
       if (c === '\\') {
+        if (i + 1 >= s.length) unknown()
         i += 2
         continue
       }
+      if (c === '\n') unknown()
       if (regex && brackets && c === '[') {
-        if (!skipBracket()) return false
+        skipBracket()
         continue
       }
       i++
-      if (c === delim) return true
+      if (c === delim) return
     }
-    return false
+    unknown()
   }
-  const parseAddress = (): boolean => {
+  /** One address, if there is one. */
+  const address = (): boolean => {
     const c = s[i]
-    if (c === undefined) return true
+    if (c === undefined) return false
     if (/[0-9]/.test(c)) {
-      while (/[0-9~]/.test(s[i] ?? '')) i++
-    } else if (c === '$') {
+      while (/[0-9]/.test(s[i] ?? '')) i++
+      if (s[i] === '~') {
+        i++
+        while (/[0-9]/.test(s[i] ?? '')) i++
+      }
+      return true
+    }
+    if (c === '$') {
       i++
-    } else if (c === '/' || c === '\\') {
+      return true
+    }
+    if (c === '/' || c === '\\') {
       let delim = '/'
       if (c === '\\') {
         delim = s[i + 1] ?? ''
-        if (!delim || delim === '\n') return false
+        if (delim === '' || delim === '\n' || delim === '\\') unknown()
         i++
       }
       i++
-      if (!readDelimited(delim, true)) return false
+      readDelimited(delim, true)
       while (s[i] === 'I' || s[i] === 'M') i++
+      return true
     }
-    return true
+    return false
   }
 
-  while (i < s.length) {
-    const c0 = s[i] as string
-    if (c0 === ' ' || c0 === '\t' || c0 === '\n' || c0 === ';') {
-      i++
-      continue
-    }
-    if (!parseAddress()) return done('unknown')
-    skipBlanks()
-    if (s[i] === ',') {
-      i++
-      skipBlanks()
-      if (s[i] === '+' || s[i] === '~') {
+  try {
+    while (i < s.length) {
+      const c0 = s[i] as string
+      if (c0 === ' ' || c0 === '\t' || c0 === '\n' || c0 === ';') {
         i++
-        while (/[0-9]/.test(s[i] ?? '')) i++
-      } else if (!parseAddress()) {
-        return done('unknown')
+        continue
       }
-      skipBlanks()
-    }
-    if (s[i] === '!') {
-      i++
-      skipBlanks()
-    }
-    const cmd = s[i]
-    if (cmd === undefined) return done('unknown') // an address without a command
-    i++
-    if (cmd === '{' || cmd === '}') continue
-    if (cmd === '#') {
-      skipToEol()
-      continue
-    }
-    if (cmd === ':' || cmd === 'b' || cmd === 't' || cmd === 'T' || cmd === 'v') {
-      while (i < s.length && s[i] !== ';' && s[i] !== '\n') i++
-      continue
-    }
-    if (cmd === 'a' || cmd === 'i' || cmd === 'c') {
-      skipText() // appended text: output only
-      continue
-    }
-    if (cmd === 'r' || cmd === 'R') {
-      readFileName() // a file to read from: its contents go to the output
-      continue
-    }
-    if (cmd === 'w' || cmd === 'W') {
-      writes = true
-      readFileName()
-      continue
-    }
-    if (cmd === 'e') return done('exec')
-    if (SIMPLE.has(cmd)) {
-      skipBlanks()
-      while (/[0-9]/.test(s[i] ?? '')) i++
-      if (!atTerminator()) return done('unknown')
-      continue
-    }
-    if (cmd === 's' || cmd === 'y') {
-      const delim = s[i]
-      if (delim === undefined || delim === '\n' || delim === '\\') return done('unknown')
-      i++
-      if (!readDelimited(delim, cmd === 's') || !readDelimited(delim, false)) return done('unknown')
-      let written = false
-      if (cmd === 's') {
-        for (;;) {
-          const f = s[i]
-          if (f === 'e') return done('exec')
-          if (f === 'w') {
+      if (c0 === '#') {
+        while (i < s.length && s[i] !== '\n') i++
+        continue
+      }
+      const addressed = address()
+      if (addressed) {
+        skipBlanks()
+        if (s[i] === ',') {
+          i++
+          skipBlanks()
+          if (s[i] === '+' || s[i] === '~') {
             i++
-            writes = true
-            written = true
-            readFileName()
-            break
+            if (!/[0-9]/.test(s[i] ?? '')) unknown()
+            while (/[0-9]/.test(s[i] ?? '')) i++
+          } else if (!address()) {
+            unknown()
           }
-          if (f !== undefined && /[gpiImM0-9]/.test(f)) {
-            i++
-            continue
-          }
-          break
+          skipBlanks()
         }
       }
-      if (!written && !atTerminator()) return done('unknown')
-      continue
+      if (s[i] === '!') {
+        i++
+        skipBlanks()
+      }
+      const cmd = s[i]
+      if (cmd === undefined) unknown() // an address without a command
+      i++
+      switch (cmd) {
+        case '{':
+          depth++
+          continue
+        case '}':
+          if (addressed || depth === 0) unknown()
+          depth--
+          endOfCommand()
+          continue
+        case ':':
+          if (addressed) unknown()
+          readLabel(true, false)
+          continue
+        case 'b':
+        case 't':
+        case 'T':
+          readLabel(false, true)
+          continue
+        case 'a':
+        case 'i':
+        case 'c':
+          skipText() // text for the output only
+          continue
+        case 'r':
+        case 'R':
+          readFileName() // a file to read from: its contents go to the output
+          continue
+        case 'w':
+        case 'W':
+          writes = true
+          readFileName()
+          continue
+        case 'e':
+          throw new Exec()
+        case 's':
+        case 'y': {
+          const delim = s[i]
+          if (delim === undefined || delim === '\n' || delim === '\\' || delim === ' ') unknown()
+          i++
+          readDelimited(delim as string, cmd === 's')
+          readDelimited(delim as string, false)
+          if (cmd === 's') {
+            for (;;) {
+              const f = s[i]
+              if (f === 'e') throw new Exec()
+              if (f === 'w') {
+                i++
+                writes = true
+                readFileName()
+                break
+              }
+              if (f !== undefined && /[gpiImM0-9]/.test(f)) {
+                i++
+                continue
+              }
+              endOfCommand()
+              break
+            }
+          } else {
+            endOfCommand()
+          }
+          continue
+        }
+        default:
+          if (SIMPLE.has(cmd as string)) {
+            endOfCommand()
+            continue
+          }
+          if (NUMBERED.has(cmd as string)) {
+            skipBlanks()
+            while (/[0-9]/.test(s[i] ?? '')) i++
+            endOfCommand()
+            continue
+          }
+          unknown()
+      }
     }
-    return done('unknown')
+    if (depth !== 0) unknown()
+  } catch (e) {
+    if (e instanceof Exec) return { verdict: 'exec', files }
+    if (e instanceof Unknown) return { verdict: 'unknown', files }
+    throw e
   }
-  return done(writes ? 'write' : 'safe')
+  return { verdict: writes ? 'write' : 'safe', files }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ActionType, RiskLevel } from '../../../shared/events'
 import { callCovered, SHELL_TOOL } from './rules'
-import { assessShellCommand } from './shell-policy'
+import { assessShellCommand, POLICY_RUN_ENV } from './shell-policy'
 
 describe('must ask, even when the planner says none', () => {
   const mustAsk: [string, ActionType][] = [
@@ -85,7 +85,7 @@ describe('must not ask', () => {
     ['ls 2>/dev/null', 'file_read', 'low'],
     ['ls -la 2>&1 | head -5', 'file_read', 'low'],
     ['cat README.md >/dev/null', 'file_read', 'low'],
-    ['[ -f README.md ] && echo yes', 'system_info', 'none'],
+    ['[ -f README.md ] && echo yes', 'file_read', 'low'],
     // Versions, stash lists, print-only awk and plain hex dumps.
     ['node --version', 'system_info', 'none'],
     ['python3 --version', 'system_info', 'none'],
@@ -173,7 +173,8 @@ describe('apt list --upgradable', () => {
       reasons: [],
       outside_workspace: [],
       privileged: false,
-      rule_keys: ['apt list']
+      rule_keys: ['apt list'],
+      run_env: POLICY_RUN_ENV
     })
   })
 })

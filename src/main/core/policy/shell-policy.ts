@@ -1,9 +1,17 @@
 /**
  * The safety gate for shell commands (like Codex CLI's "safe command" check).
  *
- * A command runs without a person only when it parses into plain parts (see bash-parser) AND
- * every part is a program on the read-only allow-list, used with safe arguments, AND (given
- * the workspace) every file it names is inside the workspace. Everything else needs a person.
+ * A command runs without a person only when it parses into plain parts (see bash-parser: the
+ * tree-sitter reading must agree with Duck's own reading of the line with bash's rules, and
+ * control or invisible characters are refused first, see lexical) AND every part is a program
+ * on the read-only allow-list, with only options on that program's list (program-options,
+ * package-options) and, for programs with a language of their own, a script or program read
+ * with that language's tokens and found harmless (sed-script, jq-program, awk-program), AND
+ * (given the workspace) every file it names is inside the workspace, no wildcard expands into
+ * an option, and no repository or project file there would make it run a program of its own
+ * (git-repository, workspace-config). Everything else needs a person. What may run without a
+ * person runs with a forced environment (`run_env`, see run-environment), which the executor
+ * applies.
  * The rest of the work here is describing the command well: its action type, risk level,
  * plain-English reasons, the paths outside the workspace it names and the keys an "Always
  * allow" rule would be made of.
@@ -58,6 +66,9 @@ import type { Nesting } from './nested-commands'
 import { CODE_BUILTINS, OTHER_PROGRAMS } from './other-programs'
 import { interpreter, INTERPRETERS, privileged, PRIVILEGED, shell, SHELLS, wrapper, WRAPPERS } from './program-runners'
 import { lexicalProblem } from './lexical'
+import type { RunEnvironment } from './run-environment'
+import { POLICY_RUN_ENV } from './run-environment'
+import { refusedOption } from './program-options'
 import { READ_ONLY } from './read-only-programs'
 import { maxRisk, mostDangerousAction } from './risk'
 import { SUBCOMMANDS } from './subcommand-programs'
@@ -65,6 +76,15 @@ import type { PartVerdict, Summary } from './verdict'
 import { ask, lookup, safe, unique } from './verdict'
 
 export type { PartVerdict } from './verdict'
+export type { RunEnvironment } from './run-environment'
+export { applyRunEnvironment, POLICY_RUN_ENV } from './run-environment'
+
+/**
+ * The policy's assessment of a shell command. When it may run without a person
+ * (`needs_approval: false`), `run_env` is the environment it must run with (see
+ * run-environment for the exact contract); it is absent otherwise.
+ */
+export type ShellAssessment = Assessment & { run_env?: RunEnvironment }
 
 /**
  * Assesses a shell command; see the module comment for the rules. `workspace` is the folder the
@@ -74,7 +94,7 @@ export async function assessShellCommand(
   command: string,
   plannerRisk?: RiskLevel,
   workspace?: string
-): Promise<Assessment> {
+): Promise<ShellAssessment> {
   const lexical = lexicalProblem(command)
   if (lexical !== null) {
     return {
@@ -101,7 +121,8 @@ export async function assessShellCommand(
     reasons: needsApproval ? unique(reasons) : [],
     outside_workspace: summary.outside,
     privileged: summary.privileged,
-    rule_keys: summary.privileged ? [] : summary.ruleKeys
+    rule_keys: summary.privileged ? [] : summary.ruleKeys,
+    ...(needsApproval ? {} : { run_env: POLICY_RUN_ENV })
   }
 }
 
@@ -128,7 +149,8 @@ async function confine(
     parts.map((part, i) => ({
       argv: part.argv,
       globs: part.globs,
-      reads: READING.has((verdicts[i] as PartVerdict).action)
+      reads: READING.has((verdicts[i] as PartVerdict).action),
+      safe: (verdicts[i] as PartVerdict).safe
     })),
     workspace
   )
@@ -245,6 +267,15 @@ async function classify(argv: string[], globs: boolean[], depth: number): Promis
       }
       const verdict = await readOnly.check(args, prog, nest)
       if (verdict) return verdict
+    }
+    const refused = refusedOption(prog, args)
+    if (refused !== null) {
+      return ask(
+        readOnly.action,
+        'medium',
+        [`\`${prog} ${refused}\` is not one of the options Duck knows to be harmless for \`${prog}\``],
+        null
+      )
     }
     return safe(readOnly.action, readOnly.risk, prog)
   }

@@ -5,6 +5,8 @@
  */
 import type { ActionType } from '../../../shared/events'
 import { findSubcommand } from './argv-options'
+import type { LookupOptions } from './package-options'
+import { DISPLAY_LOOKUP, PIP_LOOKUP, refusedLookupOption } from './package-options'
 import { git } from './git-commands'
 import { apt, dpkg, goTool, npm, npx, pacman, verbKey } from './package-managers'
 import type { PartVerdict } from './verdict'
@@ -34,6 +36,8 @@ interface SubTable {
   groups?: string[]
   /** Subcommands that run any program given on the command line: no key. */
   runsAnything?: string[]
+  /** Options a read-only subcommand may be given (default: DISPLAY_LOOKUP); others ask. */
+  lookup?: LookupOptions
   /** Arguments after these subcommands that give access to the host (`docker run --privileged`): no key. */
   hostAccess?: { subs: string[]; args: RegExp }
 }
@@ -72,7 +76,11 @@ function table(t: SubTable): SubHandler {
     if (safeAction) {
       // Options before the subcommand (`docker -H ssh://…`, `pip --python …`) can make the
       // tool connect elsewhere or run another program: such calls ask.
-      const bad = args.slice(0, idx).find((a) => a.startsWith('-')) ?? unsafeArg
+      const bad =
+        args.slice(0, idx).find((a) => a.startsWith('-')) ??
+        unsafeArg ??
+        refusedLookupOption(args.slice(idx), 0, t.lookup ?? DISPLAY_LOOKUP) ??
+        undefined
       if (bad !== undefined) {
         return ask(
           safeAction,
@@ -172,6 +180,7 @@ export const SUBCOMMANDS: Record<string, SubHandler> = {
       '--trusted-host'
     ],
     unsafeArgs: /^--(py|log)/, // --python runs another interpreter; --log writes a file
+    lookup: PIP_LOOKUP,
     groups: ['config', 'cache'],
     safe: words('package_check', 'list show freeze check --version'),
     other: {

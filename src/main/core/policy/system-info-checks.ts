@@ -138,3 +138,15 @@ export function checkPs(args: string[]): PartVerdict | null {
   }
   return null
 }
+
+/**
+ * bash's `printf -v NAME` assigns the text to a shell variable instead of printing it: `PATH`,
+ * `IFS` or `BASH_ENV` would change what later parts of the command run. Any option asks.
+ */
+export function checkPrintf(args: string[]): PartVerdict | null {
+  const first = args[0]
+  if (first !== undefined && first.startsWith('-') && first !== '--' && first !== '-') {
+    return ask('unknown', 'medium', ['`printf -v` sets a shell variable, which can change what runs next'], null)
+  }
+  return null
+}

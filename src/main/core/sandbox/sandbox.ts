@@ -47,6 +47,11 @@ export interface WrapInput {
   grant: SandboxGrant
   /** The environment the command gets (already without Duck's secrets). */
   env: Record<string, string>
+  /**
+   * Extra real paths the program may read, never write (e.g. an MCP server's own package
+   * folder outside the workspace). Duck's data folder is never among them.
+   */
+  readablePaths?: string[]
 }
 
 export interface Wrapped {
@@ -166,6 +171,12 @@ export class Bubblewrap implements Sandbox {
     const tools = toolFolders(input.env, [...this.hidden])
     for (const folder of tools) args.push('--ro-bind', folder, folder)
     const bound: string[] = [...SYSTEM_DIRS, ...tools]
+    for (const path of input.readablePaths ?? []) {
+      const target = real(path)
+      if (target === '/' || !existsSync(target) || this.hidden.some((h) => within(target, h))) continue
+      args.push('--ro-bind', target, target)
+      bound.push(target)
+    }
     args.push(write ? '--bind' : '--ro-bind', workspace, workspace)
     bound.push(workspace)
     if (write) {
@@ -247,6 +258,7 @@ export class Seatbelt implements Sandbox {
       `(allow file-read* (subpath "/usr") (subpath "/bin") (subpath "/sbin") (subpath "/System") (subpath "/Library") (subpath "/private/etc") (subpath "/opt") (subpath "/dev") (subpath "/private/var/db/timezone") (literal "/etc") (literal "/tmp") (literal "/var"))`,
       `(allow file-read* (subpath ${sbplString(workspace)}))`,
       ...toolFolders(input.env, [...this.hidden, home]).map((f) => `(allow file-read* (subpath ${sbplString(f)}))`),
+      ...(input.readablePaths ?? []).map((f) => `(allow file-read* (subpath ${sbplString(real(f))}))`),
       '(allow file-write* (literal "/dev/null") (literal "/dev/stdout") (literal "/dev/stderr") (literal "/dev/tty"))',
       '(allow file-read* file-write* (subpath "/private/tmp") (subpath "/private/var/folders"))'
     ]

@@ -1,5 +1,5 @@
 import type { ApprovalRule, PendingApproval } from '../../../shared/dto'
-import type { ActionType, FilePreview, RiskLevel } from '../../../shared/events'
+import type { ToolActionType, FilePreview, RiskLevel } from '../../../shared/events'
 import type { Db } from './database'
 import { now, stmt } from './statements'
 
@@ -22,7 +22,7 @@ export interface ApprovalRecord {
   args: Record<string, unknown>
   reason: string
   riskLevel: RiskLevel
-  actionType: ActionType
+  actionType: ToolActionType
   outsideWorkspace: string[]
   ruleKeys: string[]
   privileged: boolean
@@ -41,7 +41,7 @@ interface ApprovalRow {
   args: string
   reason: string
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
   outside_workspace: string
   rule_keys: string
   privileged: number

@@ -14,6 +14,9 @@ interface AuditRow {
   decision: AuditPayload['decision']
   exit_code: number | null
   sandbox: AuditPayload['sandbox']
+  tool: string | null
+  is_error: number | null
+  duration_ms: number | null
   created_at: string
 }
 
@@ -32,7 +35,11 @@ export function toAuditRecord(row: AuditRow): AuditRecord {
       task_id: row.task_id,
       workspace: row.workspace,
       conversation_id: row.conversation_id,
-      sandbox: row.sandbox ?? null
+      sandbox: row.sandbox ?? null,
+      // Tool calls that are not shell commands (MCP) say which tool, whether it failed, how long.
+      ...(row.tool
+        ? { tool: row.tool, is_error: row.is_error === null ? null : row.is_error === 1, duration_ms: row.duration_ms }
+        : {})
     }
   }
 }
@@ -42,7 +49,7 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
   stmt(
     db,
     `INSERT INTO command_audit (id, task_id, conversation_id, workspace, command, risk_level, action_type, approved,
-       decision, exit_code, sandbox, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+       decision, exit_code, sandbox, tool, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   ).run(
     id,
     p.task_id,
@@ -55,6 +62,7 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
     p.decision,
     p.exit_code,
     p.sandbox,
+    p.tool ?? null,
     at,
     at
   )
@@ -64,15 +72,26 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
 export function updateAudit(
   db: Db,
   id: string,
-  fields: Partial<Pick<AuditPayload, 'approved' | 'decision' | 'exit_code' | 'sandbox'>>
+  fields: Partial<Pick<AuditPayload, 'approved' | 'decision' | 'exit_code' | 'sandbox' | 'is_error' | 'duration_ms'>>
 ): AuditRecord | undefined {
   const current = getAudit(db, id)
   if (!current) return undefined
   const next = { ...current.payload, ...fields }
+  const isError = next.is_error === undefined || next.is_error === null ? null : next.is_error ? 1 : 0
   stmt(
     db,
-    'UPDATE command_audit SET approved = ?, decision = ?, exit_code = ?, sandbox = ?, updated_at = ? WHERE id = ?'
-  ).run(next.approved ? 1 : 0, next.decision, next.exit_code, next.sandbox, now(), id)
+    `UPDATE command_audit SET approved = ?, decision = ?, exit_code = ?, sandbox = ?, is_error = ?, duration_ms = ?,
+       updated_at = ? WHERE id = ?`
+  ).run(
+    next.approved ? 1 : 0,
+    next.decision,
+    next.exit_code,
+    next.sandbox,
+    isError,
+    next.duration_ms ?? null,
+    now(),
+    id
+  )
   return getAudit(db, id)
 }
 

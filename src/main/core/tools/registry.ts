@@ -40,6 +40,8 @@ export interface ToolOptions {
   sandbox?: Sandbox
   /** Folders no command may see (Duck's data folder), for the default sandbox. */
   hiddenPaths?: string[]
+  /** Tools that come and go (MCP servers' tools): `list` for the catalog, `find` by name. */
+  extraTools?: { list(): Tool[]; find(name: string): Tool | undefined }
 }
 
 function processResult(result: ProcessResult): ToolResult {
@@ -286,18 +288,20 @@ function shellTool(options: ToolOptions): Tool<z.infer<typeof ShellArgs>> {
 
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>()
+  private readonly extra: ToolOptions['extraTools']
 
   constructor(options: ToolOptions = {}) {
     for (const tool of [fileRead, listDir, fileWrite, fileEdit, shellTool(options)] as unknown as Tool[]) {
       this.tools.set(tool.name, tool)
     }
+    this.extra = options.extraTools
   }
 
   get(name: string): Tool | undefined {
-    return this.tools.get(name)
+    return this.tools.get(name) ?? this.extra?.find(name)
   }
 
   list(): Tool[] {
-    return [...this.tools.values()]
+    return [...this.tools.values(), ...(this.extra?.list() ?? [])]
   }
 }

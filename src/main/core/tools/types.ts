@@ -1,12 +1,12 @@
 import type { z } from 'zod'
-import type { ActionType, FilePreview, RiskLevel } from '../../../shared/events'
+import type { ToolActionType, FilePreview, RiskLevel } from '../../../shared/events'
 import type { SandboxMode } from '../sandbox/sandbox'
 import type { FileChangePlan } from './file-write'
 
 /** What a tool's `assess()` says about one call, before anything runs. */
 export interface Assessment {
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
   /** True when a person must approve the call (unless an "Always allow" rule covers it). */
   needs_approval: boolean
   /** Plain-language reasons why it needs a person (empty when it does not). */
@@ -47,7 +47,7 @@ export interface ToolContext {
    */
   grant?: {
     by: 'policy' | 'person'
-    actionType: ActionType
+    actionType: ToolActionType
     outsideWorkspace: string[]
     /** File tools: the file's SHA-256 when the person saw the diff (null: it did not exist). */
     expectedSha256?: string | null
@@ -65,6 +65,8 @@ export interface ToolResult {
   sandbox?: SandboxMode
   /** File tools: the change written (recorded for the task's undo; never sent as is). */
   fileChange?: FileChangePlan
+  /** MCP calls: what their audit row records (null `is_error`: the call never got an answer). */
+  mcp?: { is_error: boolean | null; duration_ms: number }
 }
 
 export interface Tool<Args = Record<string, unknown>> {
@@ -73,6 +75,11 @@ export interface Tool<Args = Record<string, unknown>> {
   /** JSON-schema-like description of the arguments, for the planner's tool catalog. */
   parameters: Record<string, unknown>
   schema: z.ZodType<Args>
+  /**
+   * The planner's JSON schema for the arguments, where it is not derived from `schema` (MCP
+   * tools: their server's schema reduced to names and plain types; it is not closed).
+   */
+  plannerSchema?: Record<string, unknown>
   assess(args: Args, ctx: AssessContext): Promise<Assessment>
   /** True when an approved call must also get the person's password (sudo). */
   needsPassword?(args: Args): Promise<boolean>

@@ -128,6 +128,17 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
       downloads: () => request('GET', '/v1/engine/downloads'),
       download: (catalogId) => request('POST', '/v1/engine/downloads', { catalog_id: catalogId }),
       downloadAction: (id, action) => request('POST', `/v1/engine/downloads/${enc(id)}/${action}`)
+    },
+    mcp: {
+      servers: () => request('GET', '/v1/mcp/servers'),
+      replace: (config) => request('PUT', '/v1/mcp/servers', config),
+      put: (name, entry) => request('PUT', `/v1/mcp/servers/${enc(name)}`, entry),
+      delete: (name) => request('DELETE', `/v1/mcp/servers/${enc(name)}`),
+      confirm: (name, fingerprint) => request('POST', `/v1/mcp/servers/${enc(name)}/confirm`, { fingerprint }),
+      restart: (name) => request('POST', `/v1/mcp/servers/${enc(name)}/restart`),
+      stop: (name) => request('POST', `/v1/mcp/servers/${enc(name)}/stop`),
+      setTool: (name, tool, enabled) => request('PUT', `/v1/mcp/servers/${enc(name)}/tools/${enc(tool)}`, { enabled }),
+      importConfig: (path) => request('POST', '/v1/mcp/import', { path })
     }
   }
 }

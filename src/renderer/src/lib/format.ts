@@ -1,5 +1,5 @@
 /** Small, pure formatting helpers for the window. */
-import type { ActionType, AuditDecision, GenerationStats, RiskLevel } from '../../../shared/events'
+import type { ToolActionType, AuditDecision, GenerationStats, RiskLevel } from '../../../shared/events'
 
 export function seconds(ms: number, digits = 1): string {
   return `${(ms / 1000).toFixed(digits)} s`
@@ -75,7 +75,7 @@ export const RISK_LABELS: Record<RiskLevel | 'privileged', string> = {
   privileged: 'Privileged'
 }
 
-export const ACTION_LABELS: Record<ActionType, string> = {
+export const ACTION_LABELS: Record<ToolActionType, string> = {
   system_info: 'System info',
   package_check: 'Package check',
   file_read: 'Read files',
@@ -84,7 +84,8 @@ export const ACTION_LABELS: Record<ActionType, string> = {
   process: 'Process',
   package_install: 'Install packages',
   privileged: 'Administrator',
-  unknown: 'Other'
+  unknown: 'Other',
+  mcp: 'MCP tool'
 }
 
 export const DECISION_LABELS: Record<AuditDecision, string> = {

@@ -12,7 +12,7 @@ import type {
   SkillInfo
 } from '../../../shared/dto'
 import type { DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from '../../../shared/engine'
-import type { ActionType, GenerationStats, RiskLevel, RuntimeStage, TaskStatus } from '../../../shared/events'
+import type { ToolActionType, GenerationStats, RiskLevel, RuntimeStage, TaskStatus } from '../../../shared/events'
 import type { ReasoningMode } from '../../../shared/schemas'
 import type { Transport } from '../bridge'
 
@@ -24,7 +24,7 @@ export interface ToolCallView {
   args: Record<string, unknown>
   reason: string
   risk_level: RiskLevel
-  action_type: ActionType
+  action_type: ToolActionType
   running: boolean
   ok: boolean | null
   output: string | null

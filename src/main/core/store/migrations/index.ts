@@ -6,6 +6,7 @@ import { migration005PostTaskJobs } from './005_post_task_jobs'
 import { migration006AuditSandbox } from './006_audit_sandbox'
 import { migration007ApprovalPreview } from './007_approval_preview'
 import { migration008FileChanges } from './008_file_changes'
+import { migration009Mcp } from './009_mcp'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -17,5 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005PostTaskJobs,
   migration006AuditSandbox,
   migration007ApprovalPreview,
-  migration008FileChanges
+  migration008FileChanges,
+  migration009Mcp
 ]
