@@ -28,7 +28,13 @@ export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = crea
     },
     approvals: {
       pending: () => call('approvals.pending'),
-      decide: (approvalId, decision) => call('approvals.decide', approvalId, decision),
+      decide: (approvalId, decision, scope) =>
+        scope === undefined
+          ? call('approvals.decide', approvalId, decision)
+          : call('approvals.decide', approvalId, decision, scope),
+      preview: (approvalId) => call('approvals.preview', approvalId),
+      applyPreview: (approvalId) => call('approvals.applyPreview', approvalId),
+      discardPreview: (approvalId) => call('approvals.discardPreview', approvalId),
       rules: () => call('approvals.rules'),
       deleteRule: (ruleId) => call('approvals.deleteRule', ruleId)
     },

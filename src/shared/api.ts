@@ -7,6 +7,7 @@ import type {
   ApprovalRule,
   AuditRecord,
   CancelResult,
+  CommandPreview,
   ConversationDetail,
   ConversationSummary,
   ErrorCode,
@@ -35,6 +36,7 @@ import type {
   ListConversationsQuery,
   MemoryQuery,
   PasswordRequest,
+  RuleScope,
   SettingsUpdate
 } from './schemas'
 
@@ -77,7 +79,14 @@ export interface DuckApi {
   }
   approvals: {
     pending(): Promise<PendingApproval[]>
-    decide(approvalId: string, decision: ApprovalDecision): Promise<ApprovalResult>
+    /** `scope` narrows an "Always allow" rule to this call's arguments (or a pattern over them). */
+    decide(approvalId: string, decision: ApprovalDecision, scope?: RuleScope): Promise<ApprovalResult>
+    /** Runs the pending command against an overlay of the workspace: what it would change. */
+    preview(approvalId: string): Promise<CommandPreview>
+    /** Replays a ready preview onto the workspace and allows the approval once. */
+    applyPreview(approvalId: string): Promise<CommandPreview>
+    /** Drops a ready preview; the approval stays open. */
+    discardPreview(approvalId: string): Promise<CommandPreview>
     rules(): Promise<ApprovalRule[]>
     deleteRule(ruleId: string): Promise<void>
   }

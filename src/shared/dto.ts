@@ -51,8 +51,15 @@ export interface PendingApproval {
   action_type: ToolActionType
   outside_workspace: string[]
   rule_preview: string | null
+  /** Shell calls: the rule "Always allow" would create when narrowed to these arguments. */
+  rule_preview_arguments?: string
   /** File tools: the change as a diff. */
   preview?: FilePreview
+  /**
+   * Shell commands: whether Preview (a run against an overlay of the workspace) is available
+   * here, and why not (e.g. macOS has no overlay).
+   */
+  command_preview?: { available: boolean; reason: string | null }
   /** `approval` while a person must decide, `password` while sudo waits for one. */
   kind: 'approval' | 'password'
   created_at: string
@@ -62,14 +69,26 @@ export interface PendingApproval {
 export interface FileChange {
   change_id: string
   task_id: string
+  /** The changed path; empty for a `command` entry. */
   path: string
-  kind: 'created' | 'modified'
+  /**
+   * `deleted` comes from an applied command preview; `command` marks a command a person
+   * approved to run directly, whose changes Duck cannot know (never undoable).
+   */
+  kind: 'created' | 'modified' | 'deleted' | 'command'
+  /** Absent for files; `folder` or `symlink` otherwise. */
+  type?: 'folder' | 'symlink'
   added: number
   removed: number
-  /** The unified diff of the change. */
+  /** The unified diff of the change (empty for binary files, folders and commands). */
   diff: string
   /** True while the change is undone. */
   undone: boolean
+  /** False when "Undo this task" cannot restore it; `not_undoable_reason` says why. */
+  undoable: boolean
+  not_undoable_reason?: string
+  /** `command` entries: the command line that ran. */
+  command?: string
   created_at: string
 }
 
@@ -81,6 +100,8 @@ export interface UndoResult {
   restored: string[]
   /** Files changed since by someone else: left as they are. */
   conflicts: { path: string; reason: string }[]
+  /** What this undo could not cover (commands that ran directly, dropped copies), and why. */
+  not_undoable?: { path: string; reason: string }[]
 }
 
 export interface ApprovalResult {
@@ -158,6 +179,8 @@ export interface AuditPayload {
   is_error?: boolean | null
   /** MCP calls: how long the call took; null before it ran. */
   duration_ms?: number | null
+  /** File tools (`tool` is `file_write` / `file_edit`, `command` the path): bytes written; null before. */
+  bytes?: number | null
 }
 
 export interface AuditRecord {
@@ -171,6 +194,11 @@ export interface ApprovalRule {
   rule_id: string
   tool: string
   pattern: string
+  /**
+   * Shell rules narrowed to arguments: a pattern over the command's words (`*` any characters,
+   * `\*` a star); null when the rule covers the program with any arguments.
+   */
+  args: string | null
   workspace: string
   created_at: string
 }
@@ -206,4 +234,45 @@ export interface Settings {
   reflection_enabled: boolean
   /** Settings the environment pins; editing them has no effect while it does. */
   env_overrides: string[]
+}
+
+/** One path a previewed command would change (relative to the workspace). */
+export interface PreviewedFile {
+  path: string
+  kind: 'created' | 'changed' | 'deleted'
+  /** Absent for files. */
+  type?: 'folder' | 'symlink'
+  /** A link's target. */
+  link?: string
+  added: number
+  removed: number
+  /** Unified diff for text files; empty for binary files, folders and links. */
+  diff: string
+  /** True when the file is binary or too big to diff. */
+  binary?: boolean
+  /** A mode change, e.g. `644 → 755`. */
+  mode?: string
+  bytes: number
+}
+
+/**
+ * A command's run against a copy-on-write overlay of the workspace (`POST
+ * /v1/approvals/{id}/preview`): what it would change, before anything real changes.
+ */
+export interface CommandPreview {
+  approval_id: string
+  /** `unavailable`: no overlay here (`reason` says why); `failed`: it could not finish (timed out, …). */
+  status: 'ready' | 'failed' | 'unavailable' | 'applied' | 'discarded'
+  reason?: string
+  exit_code: number | null
+  output: string
+  timed_out: boolean
+  files: PreviewedFile[]
+  /** What the preview cannot show (the network, the world outside the workspace). */
+  notes: string[]
+  /** Apply found paths changed since the preview (nothing was applied). */
+  conflicts?: { path: string; reason: string }[]
+  /** Once applied: the task's change entries it made (`GET /v1/tasks/{id}/changes`). */
+  applied_changes?: string[]
+  duration_ms: number
 }

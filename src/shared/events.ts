@@ -120,8 +120,15 @@ export interface ToolApprovalRequestedEvent extends EventBase {
   outside_workspace: string[]
   /** The rule "Always allow" would create, or null where none may be created (sudo). */
   rule_preview: string | null
+  /** Shell calls: the rule "Always allow" would create when narrowed to these arguments. */
+  rule_preview_arguments?: string
   /** File tools: the change as a diff. */
   preview?: FilePreview
+  /**
+   * Shell commands: whether Preview (a run against an overlay of the workspace) is available
+   * here, and why not (e.g. macOS has no overlay).
+   */
+  command_preview?: { available: boolean; reason: string | null }
   status: 'waiting_for_approval'
 }
 export interface ToolPasswordRequestedEvent extends EventBase {
@@ -191,7 +198,12 @@ export interface FileChangedEvent extends EventBase {
   type: 'file_changed'
   change_id: string
   path: string
-  kind: 'created' | 'modified'
+  /** `deleted` and `command` (ran directly, not undoable) come from shell commands. */
+  kind: 'created' | 'modified' | 'deleted' | 'command'
+  /** Absent for files; `folder` or `symlink` otherwise. */
+  entry?: 'folder' | 'symlink'
+  /** False when the task's undo cannot restore it. */
+  undoable?: boolean
   added: number
   removed: number
 }

@@ -44,6 +44,22 @@ export type PasswordRequest = z.infer<typeof PasswordRequestSchema>
 export const ApprovalDecisionSchema = z.enum(['allow_once', 'allow_always', 'deny'])
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>
 
+/**
+ * How "Always allow" is scoped: `command` (the default) covers the program with any arguments;
+ * `arguments` only these words, or `args`, a pattern over them (one-part commands only).
+ */
+export const RuleScopeSchema = z
+  .object({
+    scope: z.enum(['command', 'arguments']).default('command'),
+    args: z.string().max(500).optional()
+  })
+  .strict()
+  .refine((v) => v.args === undefined || v.scope === 'arguments', {
+    message: 'args: only with scope "arguments".',
+    path: ['args']
+  })
+export type RuleScope = z.input<typeof RuleScopeSchema>
+
 const limitSchema = z.coerce
   .number()
   .int('must be a whole number')

@@ -113,6 +113,69 @@ describe('approvals', () => {
     expect(ofType(after.events, 'tool_approval_requested')).toHaveLength(1)
   })
 
+  it('always allow narrowed to arguments covers exactly those words, or the pattern the person chose', async () => {
+    const workspace = h.workspace()
+    const ask = async (command: string) => {
+      planOnce([{ tool: 'shell_exec_safe', args: { command } }])
+      h.fake.script(MODELS.thinker, { content: 'done' })
+      const run = await h.stream('/v1/chat/stream', { message: command, workspace })
+      return { run, taskId: run.events[0]?.data.task_id as string }
+    }
+    const first = await ask('touch "notes 1.txt"')
+    const approval = (await pendingFor(first.taskId)) as { approval_id: string; rule_preview_arguments?: string }
+    expect(approval.rule_preview_arguments).toMatch(/Always allow `touch 'notes 1\.txt'` — this command exactly/)
+
+    // Bad scopes are refused with a reason and decide nothing.
+    const decide = (body: unknown) =>
+      h.api(`/v1/approvals/${approval.approval_id}/allow_always`, { method: 'POST', body: JSON.stringify(body) })
+    const badPattern = await decide({ scope: 'arguments', args: 'touch other.txt' })
+    expect(badPattern.status).toBe(400)
+    expect(JSON.stringify(await badPattern.json())).toContain('does not match this call')
+    expect((await decide({ scope: 'everything' })).status).toBe(400)
+    expect((await decide({ args: 'touch *' })).status).toBe(400)
+    expect(
+      (
+        await h.api(`/v1/approvals/${approval.approval_id}/deny`, {
+          method: 'POST',
+          body: JSON.stringify({ scope: 'arguments' })
+        })
+      ).status
+    ).toBe(400)
+
+    expect((await decide({ scope: 'arguments' })).status).toBe(200)
+    const cont = await h.stream(`/v1/tasks/${first.taskId}/continue/stream`, { approval_id: approval.approval_id })
+    expect(cont.events.at(-1)?.data.status).toBe('completed')
+    const rules =
+      await json<{ rule_id: string; pattern: string; args: string | null; workspace: string }[]>('/v1/approvals/rules')
+    const exact = rules.find((r) => r.workspace === workspace && r.pattern === 'touch')
+    expect(exact?.args).toBe("touch 'notes 1.txt'")
+
+    // The same words run without asking; other arguments still ask.
+    const again = await ask('touch "notes 1.txt"')
+    expect(ofType(again.run.events, 'tool_approval_requested')).toHaveLength(0)
+    expect(again.run.events.at(-1)?.data.status).toBe('completed')
+    const other = await ask('touch notes-2.txt')
+    expect(ofType(other.run.events, 'tool_approval_requested')).toHaveLength(1)
+
+    // A pattern: `touch log-*.txt` covers log-a.txt, not a.txt, and a literal star stays literal.
+    const otherApproval = (await pendingFor(other.taskId)) as { approval_id: string }
+    await h.api(`/v1/approvals/${otherApproval.approval_id}/deny`, { method: 'POST' })
+    await h.stream(`/v1/tasks/${other.taskId}/continue/stream`, { approval_id: otherApproval.approval_id })
+    const log = await ask('touch log-1.txt')
+    const logApproval = (await pendingFor(log.taskId)) as { approval_id: string }
+    const made = await h.api(`/v1/approvals/${logApproval.approval_id}/allow_always`, {
+      method: 'POST',
+      body: JSON.stringify({ scope: 'arguments', args: 'touch log-*.txt' })
+    })
+    expect(made.status).toBe(200)
+    await h.stream(`/v1/tasks/${log.taskId}/continue/stream`, { approval_id: logApproval.approval_id })
+    expect(ofType((await ask('touch log-2.txt')).run.events, 'tool_approval_requested')).toHaveLength(0)
+    expect(ofType((await ask('touch a.txt')).run.events, 'tool_approval_requested')).toHaveLength(1)
+    expect(ofType((await ask('touch log-3.txt; rm -rf x')).run.events, 'tool_approval_requested')).toHaveLength(1)
+    expect(existsSync(join(workspace, 'log-2.txt'))).toBe(true)
+    expect(existsSync(join(workspace, 'a.txt'))).toBe(false)
+  })
+
   it.each([['ls && rm -rf x'], ['echo $(id)'], ['cat f > /etc/x']])(
     '`%s` asks even when the planner says none',
     async (command) => {

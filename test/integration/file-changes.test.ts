@@ -83,6 +83,32 @@ it('writes, edits, lists the changes, undoes and redoes a task, and never overwr
   const removed = await json<UndoResult>(`/v1/tasks/${a.taskId}/undo`, { method: 'POST' })
   expect(removed).toMatchObject({ restored: [notes], conflicts: [] })
   expect(existsSync(notes)).toBe(false)
+
+  // Every file change, and every undo, is an audit row.
+  const audit = await json<{ payload: Record<string, unknown> }[]>('/v1/audit/commands')
+  const rows = audit.map((r) => r.payload).filter((p) => p.task_id === a.taskId || p.task_id === b.taskId)
+  expect(rows).toContainEqual(
+    expect.objectContaining({
+      tool: 'file_write',
+      command: 'notes.md',
+      bytes: 8,
+      decision: 'allowed_once',
+      task_id: a.taskId
+    })
+  )
+  expect(rows).toContainEqual(
+    expect.objectContaining({
+      tool: 'file_edit',
+      command: 'notes.md',
+      bytes: 8,
+      decision: 'allowed_once',
+      task_id: b.taskId
+    })
+  )
+  expect(rows.filter((p) => p.tool === 'task_undo' && p.task_id === b.taskId)).toHaveLength(2)
+  expect(rows).toContainEqual(
+    expect.objectContaining({ tool: 'task_redo', task_id: b.taskId, command: expect.stringMatching(/1 restored/) })
+  )
 })
 
 it('refuses an undo with nothing to undo, and an unknown task', async () => {
@@ -95,4 +121,47 @@ it('refuses an undo with nothing to undo, and an unknown task', async () => {
     error: { code: 'conflict', message: expect.stringMatching(/changed no files/) }
   })
   expect((await h.api('/v1/tasks/task_missing/undo', { method: 'POST' })).status).toBe(404)
+})
+
+it('the kept copies stay under their bound: the oldest task stops being undoable, and says why', async () => {
+  const small = await startHarness({ changeStoreMaxBytes: 3000 })
+  small.fake.script(MODELS.thinker, { content: 'Done.' })
+  try {
+    const workspace = small.workspace()
+    const write = async (name: string) => {
+      small.fake.script(MODELS.action, (body) => ({
+        content: hasObservations(body)
+          ? directive([], 'none')
+          : directive(
+              [{ tool: 'file_write', args: { path: name, content: 'x'.repeat(1000) + '\n' }, reason: 'asked' }],
+              'low'
+            )
+      }))
+      const first = await small.stream('/v1/chat/stream', { message: 'write', workspace })
+      const taskId = first.events[0]?.data.task_id as string
+      const pending = ((await (await small.api('/v1/approvals/pending')).json()) as PendingApproval[]).find(
+        (a) => a.task_id === taskId
+      )
+      await small.api(`/v1/approvals/${pending?.approval_id}/allow_once`, { method: 'POST' })
+      await small.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: pending?.approval_id })
+      return taskId
+    }
+    const first = await write('one.txt')
+    const second = await write('two.txt')
+    const third = await write('three.txt')
+    const changesOf = async (taskId: string) =>
+      (await (await small.api(`/v1/tasks/${taskId}/changes`)).json()) as FileChange[]
+    expect((await changesOf(first))[0]).toMatchObject({
+      undoable: false,
+      not_undoable_reason: expect.stringMatching(/removed to keep the change store under/)
+    })
+    expect((await changesOf(second))[0]?.undoable).toBe(true)
+    expect((await changesOf(third))[0]?.undoable).toBe(true)
+    const undo = (await (await small.api(`/v1/tasks/${first}/undo`, { method: 'POST' })).json()) as UndoResult
+    expect(undo.restored).toEqual([])
+    expect(undo.not_undoable?.[0]?.reason).toMatch(/change store/)
+    expect(existsSync(join(workspace, 'one.txt'))).toBe(true)
+  } finally {
+    await small.stop()
+  }
 })

@@ -3,6 +3,7 @@
  * and a misbehaving one of our own), offline: approvals, deny, always allow and drift, audit,
  * cancel, crash and restart, and no process left behind.
  */
+import { getEventListeners } from 'node:events'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -11,11 +12,15 @@ import {
   addServer,
   badServer,
   FILESYSTEM_ENTRY,
+  mcpInfo,
   MEMORY_ENTRY,
   processesWith,
+  SEQUENTIAL_THINKING_ENTRY,
   serverStatus,
+  startEverythingHttp,
   tag,
-  waitFor
+  waitFor,
+  type HttpServer
 } from '../support/mcp'
 import type { WireEvent } from '../support/sse'
 
@@ -340,6 +345,16 @@ describe('a misbehaving server', () => {
     expect(finished(echo.first.events)).toMatchObject({ ok: true, output: 'back' })
   })
 
+  it("many calls on one task's signal leave no abort listener behind on it", async () => {
+    const echo = h.duck.mcp.find('mcp__bad__echo')
+    const controller = new AbortController()
+    for (let i = 0; i < 15; i++) {
+      const result = await echo?.run({ text: `call ${i}` }, { workspace, signal: controller.signal })
+      expect(result).toMatchObject({ ok: true, output: `call ${i}` })
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
+
   it('stop leaves no process behind (process table)', async () => {
     expect(processesWith(marker).length).toBeGreaterThan(0)
     await h.api('/v1/mcp/servers/bad/stop', { method: 'POST' })
@@ -400,5 +415,121 @@ describe('bad input at start', () => {
     expect(status.state, status.last_error ?? '').toBe('ready')
     expect(status.tools.map((t) => t.name)).toContain('read_graph')
     expect(readFileSync(join(h.dataDir, 'mcp.json'), 'utf8')).toContain('"memory"')
+  })
+
+  it('server-sequential-thinking starts and lists its tool next to the others; a call through Duck works', async () => {
+    const marker = tag()
+    const status = await addServer(h, 'thinking', {
+      command: process.execPath,
+      args: [SEQUENTIAL_THINKING_ENTRY, marker],
+      env: { DISABLE_THOUGHT_LOGGING: 'true' }
+    })
+    expect(status.state, status.last_error ?? '').toBe('ready')
+    expect(status.launch?.sandboxed).toBe(true)
+    expect(status.tools.map((t) => t.full_name)).toEqual(['mcp__thinking__sequentialthinking'])
+    // Running beside the reference servers added earlier, each in its own process group.
+    const ready = (await mcpInfo(h)).servers.filter((s) => s.state === 'ready').map((s) => s.name)
+    expect(ready).toEqual(expect.arrayContaining(['files', 'memory', 'thinking']))
+    expect(processesWith(marker).length).toBeGreaterThan(0)
+    const { first, taskId } = await ask(h.workspace(), 'mcp__thinking__sequentialthinking', {
+      thought: 'Split the problem in two.',
+      nextThoughtNeeded: false,
+      thoughtNumber: 1,
+      totalThoughts: 1
+    })
+    expect(ofType(first.events, 'tool_approval_requested')[0]?.data).toMatchObject({ risk_level: 'medium' })
+    const cont = await decideAndContinue(taskId, 'allow_once')
+    expect(finished(cont.events)).toMatchObject({ ok: true })
+    expect(JSON.parse(finished(cont.events)?.output ?? '{}')).toMatchObject({ thoughtNumber: 1, totalThoughts: 1 })
+    await h.api('/v1/mcp/servers/thinking', { method: 'DELETE' })
+    await expect.poll(() => processesWith(marker)).toHaveLength(0)
+  })
+})
+
+describe('server-everything over Streamable HTTP (127.0.0.1, a random port)', () => {
+  let server: HttpServer
+  let workspace: string
+  const marker = tag()
+  beforeAll(async () => {
+    server = await startEverythingHttp(marker)
+    workspace = h.workspace()
+  })
+  afterAll(async () => {
+    await h.api('/v1/mcp/servers/web', { method: 'DELETE' })
+    await server?.close()
+  })
+
+  it('connects on loopback without a warning and lists its tools', async () => {
+    const status = await addServer(h, 'web', { url: server.url })
+    expect(status.state, status.last_error ?? '').toBe('ready')
+    expect(status.launch).toMatchObject({ transport: 'http', url: server.url, program: null, sandboxed: false })
+    expect(status.warnings.join('\n')).not.toMatch(/not on this computer/)
+    expect(status.tools.map((t) => t.full_name)).toEqual(
+      expect.arrayContaining(['mcp__web__echo', 'mcp__web__get-sum', 'mcp__web__get-env'])
+    )
+  })
+
+  it('a call through Duck asks (its read-only claim lowers nothing), runs and is audited', async () => {
+    const { first, taskId } = await ask(workspace, 'mcp__web__echo', { message: 'over http' })
+    const requested = ofType(first.events, 'tool_approval_requested')[0]?.data
+    expect(requested).toMatchObject({ tool: 'mcp__web__echo', action_type: 'mcp', risk_level: 'medium' })
+    expect(String(requested?.reason)).toMatch(/read-only, not destructive, idempotent, closed-world/)
+    const cont = await decideAndContinue(taskId, 'allow_once')
+    expect(cont.events.at(-1)?.data.status).toBe('completed')
+    expect(finished(cont.events)).toMatchObject({ ok: true, output: 'Echo: over http' })
+    expect((await auditFor(taskId))[0]?.payload).toMatchObject({
+      tool: 'mcp__web__echo',
+      decision: 'allowed_once',
+      is_error: false
+    })
+  })
+
+  it('trusted: a tool claiming read-only and closed-world runs unasked; one that does not still asks', async () => {
+    const put = await h.api('/v1/mcp/servers/web', {
+      method: 'PUT',
+      body: JSON.stringify({ url: server.url, trusted: true })
+    })
+    expect(put.status).toBe(200)
+    // Trust is no change to what runs: still confirmed, still the same connection.
+    const status = await waitFor(h, 'web')
+    expect(status).toMatchObject({ state: 'ready', needs_confirmation: false, trusted: true })
+    expect(status.warnings.join('\n')).toMatch(/Trusted/)
+    const { first, taskId } = await ask(workspace, 'mcp__web__get-sum', { a: 2, b: 40 })
+    expect(first.events.at(-1)?.data.status).toBe('completed')
+    expect(await pendingFor(taskId)).toBeUndefined()
+    expect(finished(first.events)?.output).toMatch(/42/)
+    // A tool that does not claim both still asks on a trusted server.
+    const gzip = await ask(workspace, 'mcp__web__gzip-file-as-resource', {})
+    expect(gzip.first.events.at(-1)?.data.status).toBe('waiting_for_approval')
+    await decideAndContinue(gzip.taskId, 'deny')
+  })
+
+  it('a server off loopback gets the warning and starts only once confirmed; localhost gets none', async () => {
+    const remote = await h.api('/v1/mcp/servers/remote', {
+      method: 'PUT',
+      body: JSON.stringify({ url: 'http://192.0.2.10:9/mcp' })
+    })
+    expect(remote.status).toBe(200)
+    const shown = await serverStatus(h, 'remote')
+    expect(shown).toMatchObject({ state: 'stopped', needs_confirmation: true, connect_ms: null })
+    expect(shown.warnings.join('\n')).toMatch(/not on this computer \(192\.0\.2\.10:9\)/)
+    await h.api('/v1/mcp/servers/local-name', {
+      method: 'PUT',
+      body: JSON.stringify({ url: 'http://localhost:9/mcp' })
+    })
+    expect((await serverStatus(h, 'local-name')).warnings.join('\n')).not.toMatch(/not on this computer/)
+    await h.api('/v1/mcp/servers/remote', { method: 'DELETE' })
+    await h.api('/v1/mcp/servers/local-name', { method: 'DELETE' })
+  })
+
+  it("the server going away: a call fails with a reason, and Duck's own tools keep working", async () => {
+    await server.close()
+    expect(processesWith(marker)).toHaveLength(0)
+    const { first } = await ask(workspace, 'mcp__web__echo', { message: 'anyone?' })
+    expect(first.events.at(-1)?.data.status).toBe('completed')
+    expect(finished(first.events)).toMatchObject({ ok: false })
+    expect(finished(first.events)?.output).toMatch(/The MCP call failed: .+/)
+    const list = await ask(workspace, 'list_dir', { path: '.' })
+    expect(finished(list.first.events)).toMatchObject({ ok: true })
   })
 })

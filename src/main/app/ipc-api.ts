@@ -24,6 +24,9 @@ export type ServicePort = Pick<
   | 'cancelTask'
   | 'pendingApprovals'
   | 'decideApproval'
+  | 'previewApproval'
+  | 'applyApprovalPreview'
+  | 'discardApprovalPreview'
   | 'listRules'
   | 'deleteRule'
   | 'listConversations'
@@ -109,7 +112,10 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
     'tasks.cancel': (_ctx, taskId) => service.cancelTask(taskId),
 
     'approvals.pending': () => service.pendingApprovals(),
-    'approvals.decide': (_ctx, approvalId, decision) => service.decideApproval(approvalId, decision),
+    'approvals.decide': (_ctx, approvalId, decision, scope) => service.decideApproval(approvalId, decision, scope),
+    'approvals.preview': (_ctx, approvalId) => service.previewApproval(approvalId),
+    'approvals.applyPreview': (_ctx, approvalId) => service.applyApprovalPreview(approvalId),
+    'approvals.discardPreview': (_ctx, approvalId) => service.discardApprovalPreview(approvalId),
     'approvals.rules': () => service.listRules(),
     'approvals.deleteRule': (_ctx, ruleId) => service.deleteRule(ruleId),
 

@@ -7,6 +7,7 @@ import type {
   ApprovalRule,
   AuditRecord,
   CancelResult,
+  CommandPreview,
   ConversationDetail,
   ConversationSummary,
   ExperienceRecord,
@@ -25,6 +26,7 @@ import type { DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from '.
 import type { DoneEvent } from '../../shared/events'
 import {
   ApprovalDecisionSchema,
+  RuleScopeSchema,
   AuditQuerySchema,
   ChatRequestSchema,
   ContinueRequestSchema,
@@ -71,7 +73,7 @@ import {
   McpToolToggleSchema,
   type McpServersInfo
 } from '../../shared/mcp'
-import { describeRule, tildify } from './policy/rules'
+import { argsPatternProblem, describeNarrowRule, describeRule, exactPattern, tildify } from './policy/rules'
 import { lessonContext } from './reflection/context'
 import { findAppRoot, SkillCatalog, skillFolders } from './skills/catalog'
 import { skillContext } from './skills/context'
@@ -81,6 +83,7 @@ import * as conversations from './store/conversations-repo'
 import { closeDatabase, openDatabase, type Db } from './store/database'
 import * as tasks from './store/tasks-repo'
 import { ChangeLog } from './tools/change-log'
+import { CommandPreviews, PreviewError } from './tools/command-preview'
 import { ToolRegistry, type ToolOptions } from './tools/registry'
 import { DUCK_VERSION } from './version'
 
@@ -102,6 +105,8 @@ export interface DuckServiceOptions {
   skillsDirs?: string[]
   /** How long close() lets post-task learning finish before recording it as interrupted (default 2 s). */
   postTaskShutdownMs?: number
+  /** The bound on the kept copies of changed files (default 512 MiB; oldest tasks go first). */
+  changeStoreMaxBytes?: number
   /** How the built-in engine's worker is started (Electron: a utility process). Default: a child process. */
   engineProcess?: EngineProcessFactory
   /** Threads the built-in engine decodes with (default: half the cores, at least one). */
@@ -180,6 +185,9 @@ export class DuckService {
   private readonly skills: SkillCatalog
   private readonly postTask: PostTaskQueue
   private readonly changes: ChangeLog
+  private readonly previews: CommandPreviews
+  /** Previews running now, by approval (a cancelled task or close() stops them). */
+  private readonly runningPreviews = new Map<string, { taskId: string; controller: AbortController }>()
   readonly models: ModelManager
   readonly mcp: McpManager
   private client: { key: string; client: ChatModel } | null = null
@@ -198,14 +206,17 @@ export class DuckService {
     const hiddenPaths = [options.userDataDir, dirname(options.env.dbPath)]
     // MCP servers: started in the background; their tools join the catalog once ready. A stdio
     // server runs under the command sandbox unless its entry says otherwise.
+    // One sandbox for commands, their previews and MCP servers (its probe runs once).
+    const sandbox = options.tools?.sandbox ?? createSandbox({ hidden: hiddenPaths })
     this.mcp = new McpManager({
       db: this.db,
       configPath: options.env.mcpConfig ?? join(options.userDataDir, 'mcp.json'),
-      sandbox: options.tools?.sandbox ?? createSandbox({ hidden: hiddenPaths }),
+      sandbox,
       ...options.mcp
     })
     this.tools = new ToolRegistry({
       hiddenPaths,
+      sandbox,
       extraTools: { list: () => this.mcp.tools(), find: (name) => this.mcp.find(name) },
       ...options.tools
     })
@@ -215,11 +226,16 @@ export class DuckService {
       catalogPath: options.catalogPath ?? options.env.modelCatalog ?? defaultCatalogPath(),
       inUse: (modelId: string) => this.modelInUse(modelId)
     })
-    this.changes = new ChangeLog(this.db, join(options.userDataDir, 'changes'))
+    this.changes = new ChangeLog(this.db, join(options.userDataDir, 'changes'), options.changeStoreMaxBytes)
+    this.previews = new CommandPreviews(this.db, join(options.userDataDir, 'previews'), this.changes, {
+      sandbox,
+      ...(options.tools?.shellTimeoutMs ? { timeoutMs: options.tools.shellTimeoutMs } : {})
+    })
     this.runner = new TaskRunner({
       db: this.db,
       tools: this.tools,
       changes: this.changes,
+      previews: this.previews,
       model: () => this.modelClient(),
       ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}),
       context: (input) => this.promptContext(input),
@@ -417,6 +433,9 @@ export class DuckService {
 
   cancelTask(taskId: unknown): CancelResult {
     const id = parseId(taskId, 'task')
+    for (const running of this.runningPreviews.values()) {
+      if (running.taskId === id) running.controller.abort()
+    }
     const result = this.runner.cancel(id)
     return { task_id: result.task_id, status: result.status }
   }
@@ -448,24 +467,52 @@ export class DuckService {
     if (this.changes.list(info.task_id).length === 0) {
       throw new DuckApiError('conflict', `Task ${info.task_id} changed no files, so there is nothing to undo.`)
     }
-    return this.changes.undo(info.task_id)
+    const result = await this.changes.undo(info.task_id)
+    // The undo is the person's action: it is in the audit like the changes it reverses.
+    const conflicts = result.conflicts.length
+    auditRepo.insertAudit(this.db, `audit_${crypto.randomUUID()}`, {
+      tool: result.action === 'undo' ? 'task_undo' : 'task_redo',
+      command:
+        `${result.action === 'undo' ? 'Undo' : 'Redo'} task ${info.task_id}: ${result.restored.length} restored` +
+        (conflicts > 0 ? `, ${conflicts} left as they were (changed since)` : '') +
+        (result.not_undoable?.length ? `, ${result.not_undoable.length} not undoable` : ''),
+      risk_level: 'low',
+      action_type: 'file_write',
+      approved: true,
+      decision: 'allowed_once',
+      exit_code: null,
+      task_id: info.task_id,
+      workspace: info.workspace,
+      conversation_id: info.conversation_id,
+      sandbox: null
+    })
+    return result
   }
 
   // -- approvals -------------------------------------------------------------------------
 
   pendingApprovals(): PendingApproval[] {
-    return approvalsRepo.listPending(this.db, (a, workspace) =>
-      a.privileged || a.ruleKeys.length === 0
-        ? null
-        : isMcpToolName(a.tool)
-          ? describeMcpRule(a.tool, tildify(workspace))
-          : describeRule(a.tool, a.ruleKeys, workspace)
+    return approvalsRepo.listPending(
+      this.db,
+      (a, workspace) =>
+        a.privileged || a.ruleKeys.length === 0
+          ? null
+          : isMcpToolName(a.tool)
+            ? describeMcpRule(a.tool, tildify(workspace))
+            : describeRule(a.tool, a.ruleKeys, workspace),
+      (a, workspace) =>
+        a.privileged || a.ruleKeys.length === 0 ? null : describeNarrowRule(a.tool, a.ruleParts, workspace)
     )
   }
 
-  decideApproval(approvalId: unknown, decision: unknown): ApprovalResult {
+  /**
+   * Decides an approval. `scope` (for `allow_always`) narrows the rule: `{scope: 'arguments'}`
+   * covers exactly this call's words, `{scope: 'arguments', args}` a pattern over them.
+   */
+  decideApproval(approvalId: unknown, decision: unknown, scope?: unknown): ApprovalResult {
     const id = parseId(approvalId, 'approval')
     const choice = parseInput(ApprovalDecisionSchema, decision)
+    const ruleScope = parseInput(RuleScopeSchema, scope ?? {})
     const approval = approvalsRepo.getApproval(this.db, id)
     if (!approval) throw new DuckApiError('not_found', `No approval ${id}.`)
     if (approval.status !== 'pending') {
@@ -479,16 +526,34 @@ export class DuckService {
           : 'This call cannot be covered by a rule; allow it once instead.'
       )
     }
+    const narrowed = choice === 'allow_always' && ruleScope.scope === 'arguments'
+    if (narrowed && approval.ruleParts.length === 0) {
+      throw new DuckApiError('invalid_input', 'scope: only shell commands can be narrowed to their arguments.')
+    }
+    if (narrowed && ruleScope.args !== undefined) {
+      if (approval.ruleParts.length !== 1) {
+        throw new DuckApiError('invalid_input', 'args: a pattern needs a command of one part; choose exact arguments.')
+      }
+      const problem = argsPatternProblem(ruleScope.args, (approval.ruleParts[0] as { words: string }).words)
+      if (problem) throw new DuckApiError('invalid_input', problem)
+    }
+    if (!narrowed && ruleScope.scope === 'arguments') {
+      throw new DuckApiError('invalid_input', 'scope: only "Always allow" can be narrowed to arguments.')
+    }
     const status = choice === 'allow_once' ? 'allowed_once' : choice === 'allow_always' ? 'allowed_always' : 'denied'
     const task = tasks.taskInfo(this.db, approval.taskId)
     this.db.transaction(() => {
       approvalsRepo.setApprovalStatus(this.db, id, status)
       if (status === 'allowed_always' && task) {
-        for (const key of approval.ruleKeys) {
+        const rules = narrowed
+          ? approval.ruleParts.map((p) => ({ pattern: p.key, args: ruleScope.args ?? exactPattern(p.words) }))
+          : approval.ruleKeys.map((key) => ({ pattern: key, args: null }))
+        for (const rule of rules) {
           approvalsRepo.insertRule(this.db, {
             id: `rule_${crypto.randomUUID()}`,
             tool: approval.tool,
-            pattern: key,
+            pattern: rule.pattern,
+            args: rule.args,
             workspace: task.workspace
           })
         }
@@ -498,6 +563,94 @@ export class DuckService {
       }
     })()
     return { approval_id: id, status }
+  }
+
+  // -- command previews ------------------------------------------------------------------
+
+  /** The pending shell approval a preview is for (checked). */
+  private previewable(approvalId: unknown): { approval: approvalsRepo.ApprovalRecord; workspace: string } {
+    const id = parseId(approvalId, 'approval')
+    const approval = approvalsRepo.getApproval(this.db, id)
+    if (!approval) throw new DuckApiError('not_found', `No approval ${id}.`)
+    if (approval.tool !== 'shell_exec_safe') {
+      throw new DuckApiError('conflict', 'Only shell commands can be previewed; file edits already show their diff.')
+    }
+    if (approval.privileged) {
+      throw new DuckApiError('conflict', 'sudo runs outside the sandbox, so it cannot be previewed.')
+    }
+    if (approval.status !== 'pending') {
+      throw new DuckApiError('conflict', `That approval was already decided (${approval.status}).`)
+    }
+    const task = tasks.taskInfo(this.db, approval.taskId)
+    if (!task) throw new DuckApiError('not_found', `No task ${approval.taskId}.`)
+    return { approval, workspace: task.workspace }
+  }
+
+  /** Runs the approval's command against an overlay of the workspace; nothing real changes. */
+  async previewApproval(approvalId: unknown): Promise<CommandPreview> {
+    const { approval, workspace } = this.previewable(approvalId)
+    if (this.runningPreviews.has(approval.id)) {
+      throw new DuckApiError('conflict', 'A preview of this command is already running.')
+    }
+    const controller = new AbortController()
+    this.runningPreviews.set(approval.id, { taskId: approval.taskId, controller })
+    try {
+      return await this.previews.run({
+        approvalId: approval.id,
+        taskId: approval.taskId,
+        command: String(approval.args.command),
+        workspace,
+        networkAction: approval.actionType === 'network',
+        outsideWorkspace: approval.outsideWorkspace,
+        signal: controller.signal
+      })
+    } finally {
+      this.runningPreviews.delete(approval.id)
+    }
+  }
+
+  getApprovalPreview(approvalId: unknown): CommandPreview {
+    const id = parseId(approvalId, 'approval')
+    const preview = this.previews.get(id)
+    if (!preview) throw new DuckApiError('not_found', `Approval ${id} has no preview.`)
+    return preview
+  }
+
+  /**
+   * Apply: replays the preview's changes onto the workspace (all, or none when a path changed
+   * since), and allows the approval once; continuing the task then reports the preview's
+   * output instead of running the command again.
+   */
+  async applyApprovalPreview(approvalId: unknown): Promise<CommandPreview> {
+    const { approval, workspace } = this.previewable(approvalId)
+    if (this.runningPreviews.has(approval.id)) {
+      throw new DuckApiError('conflict', 'The preview of this command is still running.')
+    }
+    let result: CommandPreview
+    try {
+      result = await this.previews.apply(approval.id, approval.taskId, workspace)
+    } catch (error) {
+      if (error instanceof PreviewError) throw new DuckApiError(error.code, error.message)
+      throw error
+    }
+    if (result.conflicts && result.conflicts.length > 0) {
+      throw new DuckApiError(
+        'conflict',
+        `Nothing was applied: ${result.conflicts.map((c) => c.reason).join(' ')} Preview again to see the command against the workspace as it is now.`
+      )
+    }
+    this.decideApproval(approval.id, 'allow_once')
+    return result
+  }
+
+  async discardApprovalPreview(approvalId: unknown): Promise<CommandPreview> {
+    const { approval } = this.previewable(approvalId)
+    try {
+      return await this.previews.discard(approval.id)
+    } catch (error) {
+      if (error instanceof PreviewError) throw new DuckApiError(error.code, error.message)
+      throw error
+    }
   }
 
   listRules(): ApprovalRule[] {
@@ -701,6 +854,7 @@ export class DuckService {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    for (const running of this.runningPreviews.values()) running.controller.abort()
     await this.runner.abortAll()
     await this.mcp.close()
     await this.postTask.close(this.options.postTaskShutdownMs)

@@ -112,9 +112,19 @@ export function registerRoutes(app: Hono, service: DuckService): void {
     service.deleteRule(c.req.param('id'))
     return c.body(null, 204)
   })
+  // Command previews: run against an overlay of the workspace, then apply or discard.
+  app.post('/v1/approvals/:id/preview', async (c) => c.json(await service.previewApproval(c.req.param('id'))))
+  app.get('/v1/approvals/:id/preview', (c) => c.json(service.getApprovalPreview(c.req.param('id'))))
+  app.post('/v1/approvals/:id/preview/apply', async (c) =>
+    c.json(await service.applyApprovalPreview(c.req.param('id')))
+  )
+  app.post('/v1/approvals/:id/preview/discard', async (c) =>
+    c.json(await service.discardApprovalPreview(c.req.param('id')))
+  )
   // Only the three decisions are routes; anything else is an unknown route (404).
-  app.post('/v1/approvals/:id/:decision{allow_once|allow_always|deny}', (c) =>
-    c.json(service.decideApproval(c.req.param('id'), c.req.param('decision')))
+  // `allow_always` may carry `{scope, args}` to narrow the rule to arguments; no body = as before.
+  app.post('/v1/approvals/:id/:decision{allow_once|allow_always|deny}', async (c) =>
+    c.json(service.decideApproval(c.req.param('id'), c.req.param('decision'), await jsonBody(c)))
   )
 
   app.get('/v1/conversations', (c) => c.json(service.listConversations(query(c))))

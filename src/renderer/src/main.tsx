@@ -9,6 +9,7 @@ import './styles/chat.css'
 import './styles/markdown.css'
 import './styles/dialogs.css'
 import './styles/views.css'
+import './styles/tools.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('The page has no #root element.')

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto'
 import type { AuditDecision, RiskLevel } from '../../../shared/events'
 import { describeMcpRule, mcpAuditCommand } from '../mcp/audit-text'
 import { isMcpToolName } from '../mcp/tool'
-import { callCovered, describeRule, tildify } from '../policy/rules'
+import { callCovered, describeNarrowRule, describeRule, tildify } from '../policy/rules'
 import * as approvalsRepo from '../store/approvals-repo'
 import { publicPreview, type ApprovalRecord } from '../store/approvals-repo'
 import * as auditRepo from '../store/audit-repo'
 import type { Db } from '../store/database'
 import type { ChangeLog } from '../tools/change-log'
+import type { CommandPreviews } from '../tools/command-preview'
+import type { CommandPreview } from '../../../shared/dto'
 import type { ToolRegistry } from '../tools/registry'
-import type { Assessment, Tool, ToolContext } from '../tools/types'
+import type { Assessment, Tool, ToolContext, ToolResult } from '../tools/types'
 import type { Observation } from './prompts'
 import { Paused, type Run } from './run'
 import { maxRisk, riskAtLeast, type PlannedAction } from './state'
@@ -24,7 +26,8 @@ export class ActionRunner {
   constructor(
     private readonly db: Db,
     private readonly tools: ToolRegistry,
-    private readonly changes: ChangeLog | null = null
+    private readonly changes: ChangeLog | null = null,
+    private readonly previews: CommandPreviews | null = null
   ) {}
 
   /** Runs the queued actions in order; the first that needs a person pauses the task. */
@@ -72,7 +75,12 @@ export class ActionRunner {
     const audited = auditedCommand(tool.name, args)
 
     if (needsPerson) {
-      this.requestApproval(run, tool, call, callId, assessment, risk)
+      // A shell command that may write can be previewed first, where an overlay exists.
+      const previewable =
+        tool.name === 'shell_exec_safe' && !assessment.privileged && this.previews
+          ? await this.previews.availability(run.task.workspace)
+          : null
+      this.requestApproval(run, tool, call, callId, assessment, risk, previewable)
     }
     const auditId =
       audited !== null
@@ -93,12 +101,7 @@ export class ActionRunner {
         ...(assessment.preview ? { expectedSha256: assessment.preview.before_sha256 } : {})
       }
     )
-    if (auditId)
-      this.updateAudit(run, auditId, {
-        exit_code: result.exit_code ?? null,
-        sandbox: result.sandbox ?? null,
-        ...(result.mcp ?? {})
-      })
+    if (auditId) this.updateAudit(run, auditId, auditFields(result))
   }
 
   private skip(run: Run, action: PlannedAction, callId: string, why: Observation['skipped'], message: string): void {
@@ -135,7 +138,8 @@ export class ActionRunner {
     action: PlannedAction,
     callId: string,
     assessment: Assessment,
-    risk: RiskLevel
+    risk: RiskLevel,
+    previewable: { available: boolean; reason: string | null } | null = null
   ): never {
     const db = this.db
     const approvalId = `appr_${randomUUID()}`
@@ -146,6 +150,8 @@ export class ActionRunner {
         : isMcpToolName(tool.name)
           ? describeMcpRule(tool.name, tildify(run.task.workspace))
           : describeRule(tool.name, assessment.rule_keys, run.task.workspace)
+    const narrowPreview =
+      rulePreview === null ? null : describeNarrowRule(tool.name, assessment.rule_parts, run.task.workspace)
     const audited = auditedCommand(tool.name, action.args)
     db.transaction(() => {
       const auditId = audited !== null ? this.audit(run, audited, risk, assessment, 'pending', false, tool.name) : null
@@ -159,9 +165,11 @@ export class ActionRunner {
         actionType: assessment.action_type,
         outsideWorkspace: assessment.outside_workspace,
         ruleKeys: assessment.rule_keys,
+        ruleParts: assessment.privileged ? [] : (assessment.rule_parts ?? []),
         privileged: assessment.privileged,
         auditId,
-        preview: assessment.preview ?? null
+        preview: assessment.preview ?? null,
+        commandPreview: previewable
       })
       run.state.paused = { approvalId, callId, action }
       run.emitter.emit({
@@ -174,7 +182,9 @@ export class ActionRunner {
         action_type: assessment.action_type,
         outside_workspace: assessment.outside_workspace,
         rule_preview: rulePreview,
+        ...(narrowPreview ? { rule_preview_arguments: narrowPreview } : {}),
         ...(assessment.preview ? { preview: publicPreview(assessment.preview) } : {}),
+        ...(previewable ? { command_preview: previewable } : {}),
         status: 'waiting_for_approval'
       })
       run.emitter.emit({ type: 'runtime_status', stage: 'waiting_for_approval' })
@@ -244,6 +254,26 @@ export class ActionRunner {
         removed: change.removed
       })
     }
+    if (
+      this.changes &&
+      tool.name === 'shell_exec_safe' &&
+      grant?.by === 'person' &&
+      result.exit_code !== null &&
+      result.exit_code !== undefined
+    ) {
+      // Duck cannot know what a command that ran directly changed: the task's undo says so.
+      const command = String(action.args.command)
+      const mark = this.changes.recordCommand(run.task.id, command)
+      run.emitter.emit({
+        type: 'file_changed',
+        change_id: mark.change_id,
+        path: command,
+        kind: 'command',
+        undoable: false,
+        added: 0,
+        removed: 0
+      })
+    }
     const output =
       run.task.options.debug || result.output.length <= EVENT_OUTPUT_CHARS
         ? result.output
@@ -270,6 +300,63 @@ export class ActionRunner {
     return result
   }
 
+  /**
+   * The observation of a command whose preview the person applied: its output and exit code
+   * from the preview, and the changes it made (already recorded for the task's undo).
+   */
+  replayPreview(
+    run: Run,
+    action: PlannedAction,
+    callId: string,
+    label: { risk: RiskLevel; actionType: Assessment['action_type'] },
+    preview: CommandPreview
+  ): void {
+    run.emitter.emit({
+      type: 'tool_call_started',
+      call_id: callId,
+      tool: 'shell_exec_safe',
+      args: action.args,
+      reason: action.reason,
+      risk_level: label.risk,
+      action_type: label.actionType
+    })
+    for (const change of this.changes?.list(run.task.id) ?? []) {
+      if (!(preview.applied_changes ?? []).includes(change.change_id)) continue
+      run.emitter.emit({
+        type: 'file_changed',
+        change_id: change.change_id,
+        path: change.path,
+        kind: change.kind,
+        ...(change.type ? { entry: change.type } : {}),
+        added: change.added,
+        removed: change.removed
+      })
+    }
+    const files = preview.files.length
+    const output = `${preview.output}${preview.output.endsWith('\n') || preview.output === '' ? '' : '\n'}[applied from its preview: ${files} ${files === 1 ? 'change' : 'changes'}]`
+    run.emitter.emit({
+      type: 'tool_call_finished',
+      call_id: callId,
+      tool: 'shell_exec_safe',
+      ok: preview.exit_code === 0,
+      output:
+        output.length <= EVENT_OUTPUT_CHARS || run.task.options.debug
+          ? output
+          : `${output.slice(0, EVENT_OUTPUT_CHARS)}\n…`,
+      exit_code: preview.exit_code,
+      sandbox: 'workspace_write',
+      duration_ms: preview.duration_ms
+    })
+    run.state.observations.push({
+      call_id: callId,
+      tool: 'shell_exec_safe',
+      args: action.args,
+      ok: preview.exit_code === 0,
+      output,
+      exit_code: preview.exit_code
+    })
+  }
+
   private audit(
     run: Run,
     command: string,
@@ -281,7 +368,7 @@ export class ActionRunner {
   ): string {
     const id = `audit_${randomUUID()}`
     const record = auditRepo.insertAudit(this.db, id, {
-      ...(isMcpToolName(toolName) ? { tool: toolName } : {}),
+      ...(isMcpToolName(toolName) || FILE_TOOLS.has(toolName) ? { tool: toolName } : {}),
       command,
       risk_level: risk,
       action_type: assessment.action_type,
@@ -304,11 +391,28 @@ export class ActionRunner {
   }
 }
 
-/** What the audit records for a call: the command line, an MCP call's tool and arguments; null when not audited. */
+/** Tools whose calls are audit rows beside the commands (with `tool` set). */
+const FILE_TOOLS = new Set(['file_write', 'file_edit'])
+
+/**
+ * What the audit records for a call: the command line, an MCP call's tool and arguments, a file
+ * tool's path; null when not audited (reads).
+ */
 function auditedCommand(tool: string, args: Record<string, unknown>): string | null {
   if (tool === 'shell_exec_safe') return String(args.command)
   if (isMcpToolName(tool)) return mcpAuditCommand(tool, args)
+  if (FILE_TOOLS.has(tool)) return String(args.path)
   return null
+}
+
+/** The audit row's fields once a call ran: exit code, sandbox, an MCP call's outcome, bytes written. */
+export function auditFields(result: ToolResult): Parameters<typeof auditRepo.updateAudit>[2] {
+  return {
+    exit_code: result.exit_code ?? null,
+    sandbox: result.sandbox ?? null,
+    ...(result.mcp ?? {}),
+    ...(result.fileChange ? { bytes: Buffer.byteLength(result.fileChange.after, 'utf8') } : {})
+  }
 }
 
 /** "the folder is outside" → "The folder is outside." so joined reasons read as sentences. */

@@ -1,4 +1,6 @@
+import type { CommandPreview } from '../../../shared/dto'
 import type { ChangeLog } from '../tools/change-log'
+import type { CommandPreviews } from '../tools/command-preview'
 import { randomUUID } from 'node:crypto'
 import { DuckApiError } from '../../../shared/api'
 import type { AuditDecision, DoneEvent, DoneStatus, GenerationStats } from '../../../shared/events'
@@ -10,7 +12,7 @@ import * as conversations from '../store/conversations-repo'
 import type { Db } from '../store/database'
 import * as tasks from '../store/tasks-repo'
 import type { ToolRegistry } from '../tools/registry'
-import { ActionRunner } from './actions'
+import { ActionRunner, auditFields } from './actions'
 import { TaskEmitter, type StreamListener } from './emitter'
 import type { PromptContext } from './prompts'
 import { EMPTY_STATS, Paused, TaskError, type Run, type StoredTask } from './run'
@@ -33,6 +35,8 @@ export interface RunnerDeps {
   onCompleted?(taskId: string): void
   /** Where file tools' changes are kept for the task's undo. */
   changes?: ChangeLog
+  /** Command previews (an overlay of the workspace), where the platform has one. */
+  previews?: CommandPreviews
 }
 
 /**
@@ -47,7 +51,7 @@ export class TaskRunner {
   private readonly actions: ActionRunner
 
   constructor(private readonly deps: RunnerDeps) {
-    this.actions = new ActionRunner(deps.db, deps.tools, deps.changes ?? null)
+    this.actions = new ActionRunner(deps.db, deps.tools, deps.changes ?? null, deps.previews ?? null)
   }
 
   isLive(taskId: string): boolean {
@@ -140,6 +144,24 @@ export class TaskRunner {
         approvalsRepo.setApprovalStatus(this.deps.db, approval.id, 'password_pending')
         this.actions.updateAudit(run, approval.auditId, { approved: true, decision })
         this.actions.askPassword(run, approval, MAX_PASSWORD_ATTEMPTS)
+      } else if (this.deps.previews?.get(approval.id)?.status === 'applied') {
+        // The person applied the preview: its changes are in place; the command does not run again.
+        const preview = this.deps.previews.get(approval.id) as CommandPreview
+        this.actions.updateAudit(run, approval.auditId, {
+          approved: true,
+          decision,
+          exit_code: preview.exit_code,
+          sandbox: 'workspace_write'
+        })
+        this.actions.replayPreview(
+          run,
+          paused.action,
+          paused.callId,
+          { risk: approval.riskLevel, actionType: approval.actionType },
+          preview
+        )
+        approvalsRepo.setApprovalStatus(this.deps.db, approval.id, 'resolved')
+        run.state.paused = null
       } else {
         this.actions.updateAudit(run, approval.auditId, { approved: true, decision })
         const tool = this.deps.tools.get(paused.action.tool)
@@ -158,11 +180,7 @@ export class TaskRunner {
             ...(approval.preview ? { expectedSha256: approval.preview.before_sha256 } : {})
           }
         )
-        this.actions.updateAudit(run, approval.auditId, {
-          exit_code: result.exit_code ?? null,
-          sandbox: result.sandbox ?? null,
-          ...(result.mcp ?? {})
-        })
+        this.actions.updateAudit(run, approval.auditId, auditFields(result))
         approvalsRepo.setApprovalStatus(this.deps.db, approval.id, 'resolved')
         run.state.paused = null
       }

@@ -1,8 +1,8 @@
 /** How an MCP call reads in the audit: its tool and arguments, secrets removed, size-capped. */
+import { SECRET_NAME as SECRET_KEY, scrubSecrets } from './secrets'
 import { isMcpToolName, splitMcpToolName } from './tool'
 
 export const AUDIT_ARGS_CHARS = 2000
-const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|auth|credential|private[-_]?key|cookie/i
 /** Values that look like secrets whatever their key: bearer tokens, common key shapes. */
 const SECRET_VALUE = /^(bearer\s+\S+|sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|xox[abpr]-\S+|AKIA[0-9A-Z]{16})$/i
 
@@ -22,7 +22,7 @@ function redact(value: unknown, depth = 0): unknown {
 }
 
 export function mcpAuditCommand(tool: string, args: Record<string, unknown>): string {
-  const json = JSON.stringify(redact(args))
+  const json = scrubSecrets(JSON.stringify(redact(args)))
   const capped =
     json.length > AUDIT_ARGS_CHARS
       ? `${json.slice(0, AUDIT_ARGS_CHARS)}… [${json.length - AUDIT_ARGS_CHARS} more characters]`

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { z } from 'zod'
+import { KEYCHAIN_REF, type SecretValue } from './secrets'
 
 export const SERVER_NAME = /^[a-z0-9-]{1,32}$/
 
@@ -18,7 +19,46 @@ export function refusedEnvName(name: string): string | null {
   return null
 }
 
-const EnvMap = z.record(z.string().min(1).max(200), z.string().max(32_768)).superRefine((env, ctx) => {
+/**
+ * An `env` or `headers` value: a string, or `{"keychain": "<entry>"}` to read it from the
+ * keychain at start (see secrets.ts). The file never holds a keychain value itself.
+ */
+function secretValue(maxChars: number) {
+  return z.unknown().transform((value, ctx): SecretValue => {
+    if (typeof value === 'string') {
+      if (value.length > maxChars) {
+        ctx.addIssue({ code: 'custom', message: `is longer than ${maxChars.toLocaleString('en-US')} characters` })
+      }
+      return value
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'keychain' in value) {
+      const { keychain, ...rest } = value as Record<string, unknown>
+      if ('value' in rest) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'holds a secret: the file keeps only {"keychain": "<entry>"}. Send the value through the API ' +
+            '(PUT /v1/mcp/servers/<name>) and Duck stores it in the keychain'
+        })
+      } else if (Object.keys(rest).length > 0) {
+        ctx.addIssue({ code: 'custom', message: `has an unknown field ${JSON.stringify(Object.keys(rest)[0])}` })
+      } else if (typeof keychain !== 'string' || !KEYCHAIN_REF.test(keychain)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'names a keychain entry with 1–64 characters of A–Z, a–z, 0–9, ".", "_" and "-"'
+        })
+      }
+      return { keychain: String(keychain) }
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a string, or {"keychain": "<entry>"} to read it from the keychain'
+    })
+    return ''
+  })
+}
+
+const EnvMap = z.record(z.string().min(1).max(200), secretValue(32_768)).superRefine((env, ctx) => {
   for (const name of Object.keys(env)) {
     const refused = refusedEnvName(name)
     if (refused) ctx.addIssue({ code: 'custom', path: [name], message: `may not be overridden: ${refused}` })
@@ -34,7 +74,7 @@ export const McpServerEntrySchema = z
     env: EnvMap.default({}),
     cwd: z.string().min(1).max(4096).optional(),
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-    headers: z.record(z.string().min(1).max(200), z.string().max(16_384)).default({}),
+    headers: z.record(z.string().min(1).max(200), secretValue(16_384)).default({}),
     enabled: z.boolean().default(true),
     timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
     disabled_tools: z.array(z.string().max(200)).max(1000).default([]),

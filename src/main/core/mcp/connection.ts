@@ -18,12 +18,15 @@ import {
   type CallToolResult,
   type Tool as McpTool
 } from '@modelcontextprotocol/sdk/types.js'
+import type { Unavailable } from '../config/keytar-store'
+import type { SecretStore } from '../config/secrets'
 import type { Sandbox } from '../sandbox/sandbox'
 import { DUCK_VERSION } from '../version'
 import type { McpServerEntry } from './config'
 import { ProcessGroupTransport } from './group-transport'
 import type { Launch } from './launch'
 import { RingBuffer } from './ring-buffer'
+import { resolveSecretMap, scrubSecrets, SecretUnavailableError } from './secrets'
 
 export type McpState = 'starting' | 'ready' | 'error' | 'stopped'
 
@@ -48,6 +51,8 @@ export interface ConnectionOptions {
   path: string
   /** The command sandbox (null: none is used for this entry). */
   sandbox: Sandbox | null
+  /** Where `{"keychain": …}` values of `env` and `headers` are read, at each start. */
+  secrets: () => Promise<SecretStore | Unavailable>
   restartBaseMs?: number
   restartMaxMs?: number
   /** Called whenever the state, the tools or the notices change. */
@@ -101,7 +106,8 @@ function readablePaths(launch: Launch): string[] {
 export class McpConnection {
   state: McpState = 'stopped'
   lastError: string | null = null
-  readonly stderr = new RingBuffer()
+  /** stderr and log lines, with the secrets Duck handed the server scrubbed out. */
+  readonly stderr = new RingBuffer(200, 2000, scrubSecrets)
   /** Changes worth telling the person about (drift, added or removed tools), newest last. */
   readonly notices: string[] = []
   tools = new Map<string, McpToolDef>()
@@ -157,7 +163,8 @@ export class McpConnection {
         return
       }
       this.client = client
-      this.instructions = client.getInstructions() ?? null
+      const instructions = client.getInstructions()
+      this.instructions = instructions ? scrubSecrets(instructions) : null
       this.acceptTools(await this.listAll(client))
       if (attempt !== this.generation) return
       this.connectMs = Math.round(performance.now() - started)
@@ -171,7 +178,8 @@ export class McpConnection {
       this.client = null
       // Let the last stderr lines arrive before they are quoted.
       await new Promise((r) => setTimeout(r, 50))
-      this.fail(this.explain('It could not connect', error), !(error instanceof PermanentError))
+      const permanent = error instanceof PermanentError || error instanceof SecretUnavailableError
+      this.fail(this.explain('It could not connect', error), !permanent)
     }
   }
 
@@ -190,10 +198,20 @@ export class McpConnection {
     if (!client || this.state !== 'ready') {
       throw new Error(`The MCP server "${this.name}" is not ready (${this.describeState()}).`)
     }
-    return (await client.callTool({ name: tool, arguments: args }, undefined, {
-      signal,
-      timeout: this.options.entry.timeout_ms
-    })) as CallToolResult
+    // The SDK leaves its abort listener on the signal it is given: it gets one of its own per
+    // call, linked to the task's and unlinked after, so a task's signal gathers none.
+    const own = new AbortController()
+    const forward = (): void => own.abort(signal.reason)
+    if (signal.aborted) own.abort(signal.reason)
+    else signal.addEventListener('abort', forward, { once: true })
+    try {
+      return (await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal: own.signal,
+        timeout: this.options.entry.timeout_ms
+      })) as CallToolResult
+    } finally {
+      signal.removeEventListener('abort', forward)
+    }
   }
 
   describeState(): string {
@@ -211,7 +229,7 @@ export class McpConnection {
         : ''
     const tail = this.stderr.tail(8)
     const stderr = tail.length > 0 ? ` Its last stderr lines: ${tail.join(' ⏎ ')}` : ' It wrote nothing to stderr.'
-    return `${what}: ${message.replace(/^MCP error -?\d+: /, '')}.${exit}${stderr}`.replace(/\.\./g, '.')
+    return scrubSecrets(`${what}: ${message.replace(/^MCP error -?\d+: /, '')}.${exit}${stderr}`.replace(/\.\./g, '.'))
   }
 
   private lastTransport: Transport | null = null
@@ -219,15 +237,16 @@ export class McpConnection {
   private async transport(): Promise<Transport> {
     const { entry, launch } = this.options
     if (launch.transport === 'http') {
+      const headers = await resolveSecretMap(entry.headers, 'headers', this.name, this.options.secrets)
       const transport = new StreamableHTTPClientTransport(new URL(entry.url as string), {
-        requestInit: { headers: entry.headers }
+        requestInit: { headers }
       })
       this.lastTransport = transport
       return transport
     }
     const workspace = this.workspace()
     let argv = [launch.program as string, ...launch.args]
-    let env = serverEnv(this.options.path, entry.env)
+    let env = serverEnv(this.options.path, await resolveSecretMap(entry.env, 'env', this.name, this.options.secrets))
     let cwd = launch.cwd ?? workspace
     const sandbox = this.options.sandbox
     if (sandbox) {
@@ -317,7 +336,7 @@ export class McpConnection {
       }
       const def = {
         name: tool.name,
-        description: typeof tool.description === 'string' ? tool.description : '',
+        description: typeof tool.description === 'string' ? scrubSecrets(tool.description) : '',
         inputSchema: (tool.inputSchema ?? { type: 'object' }) as Record<string, unknown>,
         annotations: (tool.annotations ?? {}) as Record<string, unknown>
       }
@@ -347,7 +366,7 @@ export class McpConnection {
 
   private log(text: string): void {
     this.stderr.push(`[duck] ${text}`)
-    console.warn(`[duck] mcp ${this.name}: ${text}`)
+    console.warn(`[duck] mcp ${this.name}: ${scrubSecrets(text)}`)
   }
 
   /** The connection closed: a crash unless Duck closed it (then the generation moved on). */

@@ -8,6 +8,8 @@ import { dirname } from 'node:path'
 import { mkdirSync } from 'node:fs'
 import { DuckApiError } from '../../../shared/api'
 import type { McpServerStatus, McpServersInfo, McpToolStatus } from '../../../shared/mcp'
+import type { Unavailable } from '../config/keytar-store'
+import type { SecretStore } from '../config/secrets'
 import type { Sandbox } from '../sandbox/sandbox'
 import * as approvalsRepo from '../store/approvals-repo'
 import type { Db } from '../store/database'
@@ -24,6 +26,7 @@ import {
 import * as confirmations from './confirmations-repo'
 import { McpConnection } from './connection'
 import { describeLaunch, fingerprint, isLoopbackUrl, loginShellPath, mergePath, type Launch } from './launch'
+import { defaultSecretStore, extractSecretValues, referencedEntries, secretAccount } from './secrets'
 import { makeMcpTool, mcpRuleKey, mcpToolName } from './tool'
 
 /** More tools than this and the catalog starts to crowd the planner's context. */
@@ -33,6 +36,12 @@ export interface McpManagerOptions {
   db: Db
   configPath: string
   sandbox: Sandbox
+  /**
+   * Where `{"keychain": "<entry>"}` values of `env` and `headers` live (accounts `mcp:<entry>`).
+   * Default: memory with `DUCK_SECRET_STORE=memory`, else the OS keychain when one answers. A
+   * function is asked each time a secret is stored or read (it may say none is available).
+   */
+  secrets?: SecretStore | (() => Promise<SecretStore | Unavailable>)
   /** Read the login shell's PATH once (default true; tests turn it off). */
   loginShellPath?: boolean
   restartBaseMs?: number
@@ -60,8 +69,11 @@ export class McpManager {
   private readonly ready: Promise<void>
   private closed = false
   private toolCache = new Map<string, Tool>()
+  private readonly secrets: () => Promise<SecretStore | Unavailable>
 
   constructor(private readonly options: McpManagerOptions) {
+    const given = options.secrets
+    this.secrets = typeof given === 'function' ? given : given ? () => Promise.resolve(given) : defaultSecretStore()
     this.ready = this.init()
   }
 
@@ -106,6 +118,7 @@ export class McpManager {
           entry,
           launch,
           path: this.path,
+          secrets: this.secrets,
           sandbox: launch.transport === 'stdio' && entry.sandbox ? this.options.sandbox : null,
           ...(this.options.restartBaseMs !== undefined ? { restartBaseMs: this.options.restartBaseMs } : {}),
           ...(this.options.restartMaxMs !== undefined ? { restartMaxMs: this.options.restartMaxMs } : {})
@@ -272,10 +285,27 @@ export class McpManager {
     return typeof map === 'object' && map !== null && !Array.isArray(map) ? { ...(map as Record<string, unknown>) } : {}
   }
 
-  private write(servers: Record<string, unknown>): void {
+  /**
+   * Validates and writes the map. Values sent as `{"keychain", "value"}` go to the keychain
+   * first (only once everything validated), and the file keeps the reference alone.
+   */
+  private async write(input: Record<string, unknown>): Promise<void> {
+    const { servers, values, problem } = extractSecretValues(input)
+    if (problem) throw new DuckApiError('invalid_input', problem)
     const parsed = parseConfig({ mcpServers: servers })
     const first = [...parsed.invalid.values()][0]
     if (first) throw new DuckApiError('invalid_input', first)
+    if (values.size > 0) {
+      const store = await this.secrets()
+      if ('unavailable' in store) {
+        throw new DuckApiError(
+          'conflict',
+          `No keychain is available (${store.unavailable}), so the secret was not stored and nothing was changed. ` +
+            'Give the value as a plain string instead, or run Duck where a keychain answers.'
+        )
+      }
+      for (const [ref, value] of values) await store.set(secretAccount(ref), value)
+    }
     let raw: Record<string, unknown> = {}
     try {
       raw = JSON.parse(readFileSync(this.options.configPath, 'utf8')) as Record<string, unknown>
@@ -297,14 +327,14 @@ export class McpManager {
   /** Replaces the whole `mcpServers` map. */
   async replaceAll(servers: Record<string, unknown>): Promise<McpServersInfo> {
     await this.ready
-    this.write(servers)
+    await this.write(servers)
     return this.status()
   }
 
   /** Adds or replaces one entry (it then waits for confirmation if its command changed). */
   async putServer(name: string, entry: Record<string, unknown>): Promise<McpServersInfo> {
     await this.ready
-    this.write({ ...this.rawServers(), [name]: entry })
+    await this.write({ ...this.rawServers(), [name]: entry })
     return this.status()
   }
 
@@ -312,9 +342,19 @@ export class McpManager {
     await this.ready
     const servers = this.rawServers()
     if (!(name in servers)) throw new DuckApiError('not_found', `No MCP server named "${name}" is configured.`)
+    const before = referencedEntries({ [name]: servers[name] })
     delete servers[name]
-    this.write(servers)
+    await this.write(servers)
     confirmations.forget(this.options.db, name)
+    // Its keychain entries go with it, unless another server still refers to them.
+    const still = referencedEntries(servers)
+    const gone = [...before].filter((ref) => !still.has(ref))
+    if (gone.length > 0) {
+      const store = await this.secrets()
+      if (!('unavailable' in store)) {
+        for (const ref of gone) await store.delete(secretAccount(ref)).catch(() => undefined)
+      }
+    }
   }
 
   /** The person confirmed the launch they were shown; it must still be the current one. */
@@ -359,7 +399,7 @@ export class McpManager {
     entry.disabled_tools = [...disabled]
     // Turning a tool on or off is no change to the command: the confirmation stays.
     servers[name] = entry
-    this.write(servers)
+    await this.write(servers)
     return this.status()
   }
 
@@ -379,7 +419,7 @@ export class McpManager {
     for (const [name, entry] of Object.entries(importableServers(value))) {
       if (!(name in servers) && SERVER_NAME.test(name)) servers[name] = entry
     }
-    this.write(servers)
+    await this.write(servers)
     return this.status()
   }
 

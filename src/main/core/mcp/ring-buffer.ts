@@ -5,7 +5,9 @@ export class RingBuffer {
 
   constructor(
     private readonly maxLines = 200,
-    private readonly maxLineChars = 2000
+    private readonly maxLineChars = 2000,
+    /** Applied to every line before it is kept (secrets out). */
+    private readonly filter: (line: string) => string = (line) => line
   ) {}
 
   /** A chunk of a stream: complete lines are kept, the rest waits for its newline. */
@@ -19,14 +21,14 @@ export class RingBuffer {
   push(line: string): void {
     // Control characters (ANSI colours, NUL) are dropped: the text is shown in the window.
     // eslint-disable-next-line no-control-regex
-    const clean = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+    const clean = this.filter(line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ''))
     if (clean.trim() === '') return
     this.lines.push(clean.length > this.maxLineChars ? `${clean.slice(0, this.maxLineChars)}…` : clean)
     if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines)
   }
 
   tail(count = 20): string[] {
-    const all = this.partial.trim() ? [...this.lines, this.partial] : this.lines
+    const all = this.partial.trim() ? [...this.lines, this.filter(this.partial)] : this.lines
     return all.slice(-count)
   }
 }

@@ -10,6 +10,7 @@ import type { RiskLevel } from '../../../shared/events'
 import { boundOutput } from '../tools/bounded'
 import type { Assessment, Tool, ToolResult } from '../tools/types'
 import type { McpConnection, McpToolDef } from './connection'
+import { scrubSecrets } from './secrets'
 
 export const MCP_PREFIX = 'mcp__'
 /** What a result may hold before head and tail are kept. */
@@ -165,7 +166,8 @@ export function resultText(result: CallToolResult): string {
     }
   }
   if (parts.length === 0 && result.structuredContent !== undefined) parts.push(JSON.stringify(result.structuredContent))
-  const text = parts.join('\n')
+  // A secret Duck handed the server never reaches the planner, the events or the window.
+  const text = scrubSecrets(parts.join('\n'))
   return boundOutput(text, MCP_OUTPUT_CHARS)
 }
 
@@ -230,7 +232,7 @@ export function makeMcpTool({ connection, def, fingerprint }: McpToolContext): T
             mcp: { is_error: null, duration_ms: elapsed() }
           }
         }
-        const message = error instanceof Error ? error.message : String(error)
+        const message = scrubSecrets(error instanceof Error ? error.message : String(error))
         const output = /connection closed/i.test(message)
           ? `The MCP server "${connection.name}" stopped during the call. ${connection.lastError ?? ''}`.trim()
           : /timed out|timeout/i.test(message)

@@ -192,6 +192,7 @@ describe('normal use inside the workspace does not ask', () => {
       outside_workspace: [],
       privileged: false,
       rule_keys: ['apt list'],
+      rule_parts: [{ key: 'apt list', words: 'apt list --upgradable' }],
       run_env: POLICY_RUN_ENV
     })
   })

@@ -2,7 +2,18 @@ import { homedir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Assessment } from '../tools/types'
-import { callCovered, describeRule, ruleCovers, SHELL_TOOL, tildify } from './rules'
+import {
+  argsMatch,
+  argsPatternProblem,
+  callCovered,
+  describeNarrowRule,
+  describeRule,
+  exactPattern,
+  joinWords,
+  ruleCovers,
+  SHELL_TOOL,
+  tildify
+} from './rules'
 import { assessShellCommand } from './shell-policy'
 
 function assessment(keys: string[], extra: Partial<Assessment> = {}): Assessment {
@@ -150,5 +161,84 @@ describe('describeRule', () => {
     expect(tildify('/home/me', '/home/me')).toBe('~')
     expect(tildify('/home/me/x', '/home/me')).toBe('~/x')
     expect(tildify('/home/meow/x', '/home/me')).toBe('/home/meow/x')
+  })
+})
+
+describe('rules narrowed to arguments', () => {
+  it.each([
+    ['npm run build', 'npm run build', true],
+    ['npm run build', 'npm run build --watch', false],
+    ['npm run *', 'npm run build --watch', true],
+    ['npm test -- *', 'npm test -- a.test.ts', true],
+    ['npm test -- *', 'npm test', false],
+    ['touch log-*.txt', 'touch log-1.txt', true],
+    ['touch log-*.txt', 'touch log-.txt.bak', false],
+    ['touch log-*.txt', 'touch a.txt', false],
+    ['touch *-*', 'touch a-b', true],
+    ['touch *-*', 'touch ab', false],
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'acb', false],
+    ['a*bc', 'abc', true],
+    ['a*bc*bc', 'abc', false],
+    ['rm \\*.log', 'rm *.log', true],
+    ['rm \\*.log', 'rm x.log', false],
+    ['say a\\\\b', 'say a\\b', true]
+  ])('%s against %s → %s', (pattern, words, expected) => {
+    expect(argsMatch(pattern, words)).toBe(expected)
+  })
+
+  it('writes words the way the shell needs them, so an exact rule matches only those words', () => {
+    expect(joinWords(['touch', 'notes 1.txt'])).toBe("touch 'notes 1.txt'")
+    expect(joinWords(['echo', "it's"])).toBe("echo 'it'\\''s'")
+    expect(joinWords(['echo', ''])).toBe("echo ''")
+    expect(joinWords(['rm', '*.log'], [false, true])).toBe('rm *.log')
+    expect(joinWords(['rm', '*.log'], [false, false])).toBe("rm '*.log'")
+    const words = joinWords(['rm', '*.log'], [false, true])
+    expect(argsMatch(exactPattern(words), words)).toBe(true)
+    expect(argsMatch(exactPattern(words), 'rm x.log')).toBe(false)
+  })
+
+  it('a narrowed rule covers a call only when every part matches', () => {
+    const call = (words: string[]) =>
+      assessment(['touch'], { rule_parts: words.map((w) => ({ key: 'touch', words: w })) })
+    const rules = [{ tool: SHELL_TOOL, pattern: 'touch', args: 'touch log-*' }]
+    expect(callCovered(call(['touch log-1']), rules, SHELL_TOOL)).toBe(true)
+    expect(callCovered(call(['touch log-1', 'touch other']), rules, SHELL_TOOL)).toBe(false)
+    expect(callCovered(call(['touch other']), rules, SHELL_TOOL)).toBe(false)
+    // Without words (an old approval, a path tool), a narrowed rule never covers.
+    expect(callCovered(assessment(['touch']), rules, SHELL_TOOL)).toBe(false)
+    // A rule for any arguments still covers.
+    expect(callCovered(call(['touch other']), [{ tool: SHELL_TOOL, pattern: 'touch' }], SHELL_TOOL)).toBe(true)
+    expect(callCovered(call(['touch other']), [{ tool: SHELL_TOOL, pattern: 'touch', args: null }], SHELL_TOOL)).toBe(
+      true
+    )
+  })
+
+  it('the policy gives each keyed part its words; a compound command cannot be narrowed', async () => {
+    const plain = await assessShellCommand("touch 'a b.txt' && mkdir -p out", undefined, '/tmp')
+    expect(plain.rule_parts).toEqual([
+      { key: 'touch', words: "touch 'a b.txt'" },
+      { key: 'mkdir', words: 'mkdir -p out' }
+    ])
+    const substituted = await assessShellCommand('touch $(id)', undefined, '/tmp')
+    expect(substituted.rule_parts).toEqual([])
+    const sudo = await assessShellCommand('sudo touch x', undefined, '/tmp')
+    expect(sudo.rule_parts).toEqual([])
+  })
+
+  it('checks a chosen pattern: one line, bounded, and it must match the call it came from', () => {
+    expect(argsPatternProblem('touch log-*', 'touch log-1')).toBeNull()
+    expect(argsPatternProblem('  ', 'touch log-1')).toMatch(/empty/)
+    expect(argsPatternProblem('touch *\nrm x', 'touch log-1')).toMatch(/one line/)
+    expect(argsPatternProblem('x'.repeat(501), 'touch log-1')).toMatch(/at most 500/)
+    expect(argsPatternProblem('touch other', 'touch log-1')).toMatch(/does not match this call/)
+  })
+
+  it('says what the narrow rule would allow', () => {
+    expect(describeNarrowRule(SHELL_TOOL, [{ words: 'npm run build' }], '/w')).toBe(
+      'Always allow `npm run build` — this command exactly, with no other arguments — in /w'
+    )
+    expect(describeNarrowRule('file_read', [{ words: 'x' }], '/w')).toBeNull()
+    expect(describeNarrowRule(SHELL_TOOL, [], '/w')).toBeNull()
   })
 })

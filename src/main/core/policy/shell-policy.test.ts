@@ -174,6 +174,7 @@ describe('apt list --upgradable', () => {
       outside_workspace: [],
       privileged: false,
       rule_keys: ['apt list'],
+      rule_parts: [{ key: 'apt list', words: 'apt list --upgradable' }],
       run_env: POLICY_RUN_ENV
     })
   })

@@ -66,6 +66,7 @@ import type { Nesting } from './nested-commands'
 import { CODE_BUILTINS, OTHER_PROGRAMS } from './other-programs'
 import { interpreter, INTERPRETERS, privileged, PRIVILEGED, shell, SHELLS, wrapper, WRAPPERS } from './program-runners'
 import { lexicalProblem } from './lexical'
+import { joinWords } from './rules'
 import type { RunEnvironment } from './run-environment'
 import { POLICY_RUN_ENV } from './run-environment'
 import { refusedOption } from './program-options'
@@ -122,6 +123,7 @@ export async function assessShellCommand(
     outside_workspace: summary.outside,
     privileged: summary.privileged,
     rule_keys: summary.privileged ? [] : summary.ruleKeys,
+    rule_parts: summary.privileged ? [] : summary.ruleParts,
     ...(needsApproval ? {} : { run_env: POLICY_RUN_ENV })
   }
 }
@@ -185,6 +187,12 @@ async function summarize(command: string, depth: number, workspace?: string): Pr
       privileged: verdicts.some((v) => v.privileged),
       reasons: unique(verdicts.flatMap((v) => (v.safe ? [] : v.reasons))),
       ruleKeys: allKeyed ? unique(keys) : [],
+      ruleParts: allKeyed
+        ? keys.map((key, i) => ({
+            key,
+            words: joinWords((parts[i] as CommandPart).argv, (parts[i] as CommandPart).globs)
+          }))
+        : [],
       outside
     }
   }
@@ -206,6 +214,7 @@ async function summarize(command: string, depth: number, workspace?: string): Pr
     privileged: verdicts.some((v) => v.privileged),
     reasons: unique([...reasons, ...verdicts.flatMap((v) => (v.safe ? [] : v.reasons))]),
     ruleKeys: [],
+    ruleParts: [],
     outside: unique([...outside, ...(depth === 0 ? await outsidePaths(redirected, workspace) : [])])
   }
 }

@@ -17,6 +17,13 @@ export interface PartVerdict {
   privileged: boolean
 }
 
+/** One part of a call as an "Always allow" rule sees it: its key and its words. */
+export interface RulePart {
+  key: string
+  /** The part's words, shell-quoted where needed and joined by single spaces. */
+  words: string
+}
+
 /** What the policy says about a whole command string (all its parts). */
 export interface Summary {
   safe: boolean
@@ -26,6 +33,8 @@ export interface Summary {
   reasons: string[]
   /** Empty when any part may not be covered by a rule or the command is not plain. */
   ruleKeys: string[]
+  /** Each part's key with its words (same emptiness as ruleKeys): what a narrowed rule matches. */
+  ruleParts: RulePart[]
   /** Real paths outside the workspace the command names (empty without a workspace). */
   outside: string[]
 }

@@ -25,12 +25,16 @@ export interface ApprovalRecord {
   actionType: ToolActionType
   outsideWorkspace: string[]
   ruleKeys: string[]
+  /** Shell calls: each part's key and words (a rule narrowed to arguments is made of these). */
+  ruleParts: { key: string; words: string }[]
   privileged: boolean
   status: ApprovalStatus
   passwordAttempts: number
   auditId: string | null
   /** File tools: the diff shown, and the SHA-256 of the file it was made against. */
   preview?: (FilePreview & { before_sha256: string | null }) | null
+  /** Shell calls that may write: whether a preview can run here, and why not. */
+  commandPreview?: { available: boolean; reason: string | null } | null
   createdAt: string
 }
 
@@ -44,11 +48,13 @@ interface ApprovalRow {
   action_type: ToolActionType
   outside_workspace: string
   rule_keys: string
+  rule_parts: string
   privileged: number
   status: ApprovalStatus
   password_attempts: number
   audit_id: string | null
   preview: string | null
+  command_preview: string | null
   created_at: string
 }
 
@@ -63,11 +69,13 @@ function toRecord(row: ApprovalRow): ApprovalRecord {
     actionType: row.action_type,
     outsideWorkspace: JSON.parse(row.outside_workspace) as string[],
     ruleKeys: JSON.parse(row.rule_keys) as string[],
+    ruleParts: JSON.parse(row.rule_parts) as { key: string; words: string }[],
     privileged: row.privileged === 1,
     status: row.status,
     passwordAttempts: row.password_attempts,
     auditId: row.audit_id,
     preview: row.preview ? (JSON.parse(row.preview) as ApprovalRecord['preview']) : null,
+    commandPreview: row.command_preview ? (JSON.parse(row.command_preview) as ApprovalRecord['commandPreview']) : null,
     createdAt: row.created_at
   }
 }
@@ -83,12 +91,17 @@ export function publicPreview(preview: NonNullable<ApprovalRecord['preview']>): 
   }
 }
 
-export function insertApproval(db: Db, a: Omit<ApprovalRecord, 'createdAt' | 'passwordAttempts' | 'status'>): void {
+export function insertApproval(
+  db: Db,
+  a: Omit<ApprovalRecord, 'createdAt' | 'passwordAttempts' | 'status' | 'ruleParts'> & {
+    ruleParts?: ApprovalRecord['ruleParts']
+  }
+): void {
   stmt(
     db,
     `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, outside_workspace, rule_keys,
-       privileged, status, password_attempts, audit_id, preview, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`
+       rule_parts, privileged, status, password_attempts, audit_id, preview, command_preview, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`
   ).run(
     a.id,
     a.taskId,
@@ -99,9 +112,11 @@ export function insertApproval(db: Db, a: Omit<ApprovalRecord, 'createdAt' | 'pa
     a.actionType,
     JSON.stringify(a.outsideWorkspace),
     JSON.stringify(a.ruleKeys),
+    JSON.stringify(a.ruleParts ?? []),
     a.privileged ? 1 : 0,
     a.auditId,
     a.preview ? JSON.stringify(a.preview) : null,
+    a.commandPreview ? JSON.stringify(a.commandPreview) : null,
     now()
   )
 }
@@ -142,7 +157,8 @@ export function closeOpenApprovals(db: Db, taskId: string): void {
 
 export function listPending(
   db: Db,
-  describeRule: (a: ApprovalRecord, workspace: string) => string | null
+  describeRule: (a: ApprovalRecord, workspace: string) => string | null,
+  describeNarrowRule: (a: ApprovalRecord, workspace: string) => string | null = () => null
 ): PendingApproval[] {
   const rows = stmt(
     db,
@@ -162,19 +178,29 @@ export function listPending(
       action_type: record.actionType,
       outside_workspace: record.outsideWorkspace,
       rule_preview: describeRule(record, row.workspace),
+      ...narrowPreview(describeNarrowRule(record, row.workspace)),
       ...(record.preview ? { preview: publicPreview(record.preview) } : {}),
+      ...(record.commandPreview ? { command_preview: record.commandPreview } : {}),
       kind: record.status === 'password_pending' ? 'password' : 'approval',
       created_at: record.createdAt
     }
   })
 }
 
-export function insertRule(db: Db, rule: { id: string; tool: string; pattern: string; workspace: string }): void {
+/** The narrow rule's text, only when there is one (an additive field of the approval). */
+function narrowPreview(text: string | null): { rule_preview_arguments?: string } {
+  return text === null ? {} : { rule_preview_arguments: text }
+}
+
+export function insertRule(
+  db: Db,
+  rule: { id: string; tool: string; pattern: string; workspace: string; args?: string | null }
+): void {
   stmt(
     db,
-    `INSERT INTO approval_rules (id, tool, pattern, workspace, created_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (tool, pattern, workspace) DO NOTHING`
-  ).run(rule.id, rule.tool, rule.pattern, rule.workspace, now())
+    `INSERT INTO approval_rules (id, tool, pattern, args, workspace, created_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (tool, pattern, args, workspace) DO NOTHING`
+  ).run(rule.id, rule.tool, rule.pattern, rule.args ?? '', rule.workspace, now())
 }
 
 export function listRules(db: Db, workspace?: string): ApprovalRule[] {
@@ -182,11 +208,12 @@ export function listRules(db: Db, workspace?: string): ApprovalRule[] {
     workspace
       ? stmt(db, 'SELECT * FROM approval_rules WHERE workspace = ? ORDER BY created_at').all(workspace)
       : stmt(db, 'SELECT * FROM approval_rules ORDER BY created_at').all()
-  ) as { id: string; tool: string; pattern: string; workspace: string; created_at: string }[]
+  ) as { id: string; tool: string; pattern: string; args: string; workspace: string; created_at: string }[]
   return rows.map((r) => ({
     rule_id: r.id,
     tool: r.tool,
     pattern: r.pattern,
+    args: r.args === '' ? null : r.args,
     workspace: r.workspace,
     created_at: r.created_at
   }))

@@ -17,6 +17,7 @@ interface AuditRow {
   tool: string | null
   is_error: number | null
   duration_ms: number | null
+  bytes: number | null
   created_at: string
 }
 
@@ -38,7 +39,12 @@ export function toAuditRecord(row: AuditRow): AuditRecord {
       sandbox: row.sandbox ?? null,
       // Tool calls that are not shell commands (MCP) say which tool, whether it failed, how long.
       ...(row.tool
-        ? { tool: row.tool, is_error: row.is_error === null ? null : row.is_error === 1, duration_ms: row.duration_ms }
+        ? {
+            tool: row.tool,
+            is_error: row.is_error === null ? null : row.is_error === 1,
+            duration_ms: row.duration_ms,
+            ...(row.tool === 'file_write' || row.tool === 'file_edit' ? { bytes: row.bytes } : {})
+          }
         : {})
     }
   }
@@ -72,7 +78,9 @@ export function insertAudit(db: Db, id: string, p: AuditPayload): AuditRecord {
 export function updateAudit(
   db: Db,
   id: string,
-  fields: Partial<Pick<AuditPayload, 'approved' | 'decision' | 'exit_code' | 'sandbox' | 'is_error' | 'duration_ms'>>
+  fields: Partial<
+    Pick<AuditPayload, 'approved' | 'decision' | 'exit_code' | 'sandbox' | 'is_error' | 'duration_ms' | 'bytes'>
+  >
 ): AuditRecord | undefined {
   const current = getAudit(db, id)
   if (!current) return undefined
@@ -81,7 +89,7 @@ export function updateAudit(
   stmt(
     db,
     `UPDATE command_audit SET approved = ?, decision = ?, exit_code = ?, sandbox = ?, is_error = ?, duration_ms = ?,
-       updated_at = ? WHERE id = ?`
+       bytes = ?, updated_at = ? WHERE id = ?`
   ).run(
     next.approved ? 1 : 0,
     next.decision,
@@ -89,6 +97,7 @@ export function updateAudit(
     next.sandbox,
     isError,
     next.duration_ms ?? null,
+    next.bytes ?? null,
     now(),
     id
   )

@@ -21,6 +21,8 @@ export interface Assessment {
    * is covered when every key is covered. Empty when no rule may ever cover it.
    */
   rule_keys: string[]
+  /** Shell calls: each part's key with its words, for rules narrowed to arguments. */
+  rule_parts?: { key: string; words: string }[]
   /**
    * Shell calls: where the call would run. `none` (no sandbox here, or sudo) means a person
    * must approve it every time, rules or not.

@@ -94,7 +94,10 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
     },
     approvals: {
       pending: () => request('GET', '/v1/approvals/pending'),
-      decide: (id, decision) => request('POST', `/v1/approvals/${enc(id)}/${decision}`),
+      decide: (id, decision, scope) => request('POST', `/v1/approvals/${enc(id)}/${decision}`, scope),
+      preview: (id) => request('POST', `/v1/approvals/${enc(id)}/preview`),
+      applyPreview: (id) => request('POST', `/v1/approvals/${enc(id)}/preview/apply`),
+      discardPreview: (id) => request('POST', `/v1/approvals/${enc(id)}/preview/discard`),
       rules: () => request('GET', '/v1/approvals/rules'),
       deleteRule: (id) => request('DELETE', `/v1/approvals/rules/${enc(id)}`)
     },

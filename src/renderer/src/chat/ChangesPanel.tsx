@@ -1,4 +1,4 @@
-import { FilePen, FilePlus, Undo2 } from 'lucide-react'
+import { FileMinus, FilePen, FilePlus, Folder, TerminalSquare, Undo2 } from 'lucide-react'
 import { useState } from 'react'
 import type { UndoResult } from '../../../shared/dto'
 import { duck } from '../store/api'
@@ -7,9 +7,20 @@ import type { FileChangeView } from '../store'
 function undoSummary(result: UndoResult): string {
   const what = result.action === 'undo' ? 'Undone' : 'Re-applied'
   const files = `${result.restored.length} ${result.restored.length === 1 ? 'file' : 'files'}`
-  if (result.conflicts.length === 0) return `${what}: ${files}.`
+  const notUndoable = result.not_undoable?.length
+    ? ` Not covered: ${result.not_undoable.length} ${result.not_undoable.length === 1 ? 'step' : 'steps'} that cannot be undone.`
+    : ''
+  if (result.conflicts.length === 0) return `${what}: ${files}.${notUndoable}`
   const left = result.conflicts.map((c) => c.path.split('/').pop()).join(', ')
-  return `${what}: ${files}. Left as they are, because they changed since: ${left}.`
+  return `${what}: ${files}. Left as they are, because they changed since: ${left}.${notUndoable}`
+}
+
+function ChangeIcon({ change }: { change: FileChangeView }) {
+  const props = { width: 14, height: 14, 'aria-hidden': true } as const
+  if (change.kind === 'command') return <TerminalSquare {...props} />
+  if (change.entry === 'folder') return <Folder {...props} />
+  if (change.kind === 'created') return <FilePlus {...props} />
+  return change.kind === 'deleted' ? <FileMinus {...props} /> : <FilePen {...props} />
 }
 
 /**
@@ -21,6 +32,8 @@ export function ChangesPanel({ taskId, changes }: { taskId: string; changes: Fil
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const undone = result?.action === 'undo'
+  const files = changes.filter((c) => c.kind !== 'command')
+  const undoable = files.some((c) => c.undoable !== false)
   const act = async (): Promise<void> => {
     setBusy(true)
     setError(null)
@@ -36,22 +49,38 @@ export function ChangesPanel({ taskId, changes }: { taskId: string; changes: Fil
     <section className="changes" aria-label="Changes">
       <header className="changes__head">
         <span className="changes__title">
-          Changed {changes.length} {changes.length === 1 ? 'file' : 'files'}
+          {files.length > 0
+            ? `Changed ${files.length} ${files.length === 1 ? 'file' : 'files'}`
+            : 'Ran commands Duck cannot undo'}
         </span>
-        <button type="button" className="button button--small" onClick={() => void act()} disabled={busy}>
+        <button type="button" className="button button--small" onClick={() => void act()} disabled={busy || !undoable}>
           <Undo2 width={14} height={14} aria-hidden="true" />
           {undone ? 'Redo this task' : 'Undo this task'}
         </button>
       </header>
       <ul className="changes__list">
         {changes.map((change) => {
-          const Icon = change.kind === 'created' ? FilePlus : FilePen
+          if (change.kind === 'command') {
+            return (
+              <li key={change.change_id} className="changes__item changes__item--command">
+                <ChangeIcon change={change} />
+                <code className="changes__path">{change.path || 'A command'}</code>
+                <span className="changes__note">Not undoable: it ran directly, without a preview</span>
+              </li>
+            )
+          }
           return (
             <li key={change.change_id} className="changes__item">
-              <Icon width={14} height={14} aria-hidden="true" />
+              <ChangeIcon change={change} />
               <code className="changes__path">{change.path}</code>
-              <span className="diff__added">+{change.added}</span>
-              <span className="diff__removed">−{change.removed}</span>
+              {change.kind === 'deleted' && <span className="changes__note">deleted</span>}
+              {change.entry !== 'folder' && (
+                <>
+                  <span className="diff__added">+{change.added}</span>
+                  <span className="diff__removed">−{change.removed}</span>
+                </>
+              )}
+              {change.undoable === false && <span className="changes__note">not undoable</span>}
             </li>
           )
         })}

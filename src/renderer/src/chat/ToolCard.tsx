@@ -1,4 +1,4 @@
-import { ChevronRight, CircleCheck, CircleX, FilePen, FileText, Folder, Terminal, Wrench } from 'lucide-react'
+import { ChevronRight, CircleCheck, CircleX, FilePen, FileText, Folder, Plug, Terminal, Wrench } from 'lucide-react'
 import { memo, useId, useState } from 'react'
 import { duration, lineCount } from '../lib/format'
 import type { ToolCallView } from '../store'
@@ -57,7 +57,7 @@ function Status({ call }: { call: ToolCallView }) {
 export const ToolCard = memo(function ToolCard({ call }: { call: ToolCallView }) {
   const [showOutput, setShowOutput] = useState(false)
   const outputId = useId()
-  const Icon = ICONS[call.tool] ?? Wrench
+  const Icon = ICONS[call.tool] ?? (call.action_type === 'mcp' ? Plug : Wrench)
   const lines = call.output === null ? 0 : lineCount(call.output)
   return (
     <article

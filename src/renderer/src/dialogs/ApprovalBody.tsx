@@ -1,12 +1,15 @@
 import { TriangleAlert } from 'lucide-react'
-import { useId, type Ref } from 'react'
-import type { ApprovalDecision } from '../../../shared/schemas'
+import { useId, useState, type Ref } from 'react'
+import type { ApprovalDecision, RuleScope } from '../../../shared/schemas'
 import { argumentsText } from '../chat/ToolCard'
+import { splitMcpToolName } from '../lib/mcp'
 import type { ApprovalRequest } from '../store'
 import { CopyButton } from '../ui/CopyButton'
 import { InlineCode } from '../ui/InlineCode'
 import { ActionBadge, RiskBadge } from '../ui/RiskBadge'
+import { CommandPreviewPanel } from './CommandPreviewPanel'
 import { DiffView } from './DiffView'
+import { McpCallDetails, McpToolName } from './McpCallDetails'
 
 /**
  * What an approval asks and its buttons, shared by the dialog and quick ask's inline version:
@@ -23,24 +26,34 @@ export function ApprovalBody({
 }: {
   approval: ApprovalRequest
   error: string | null
-  onDecide: (decision: ApprovalDecision) => void
+  /** `scope` narrows an "Always allow" rule to this command's arguments. */
+  onDecide: (decision: ApprovalDecision, scope?: RuleScope) => void
   denyRef: Ref<HTMLButtonElement>
   /** Smaller buttons (quick ask). */
   compact?: boolean
 }) {
   const ruleId = useId()
+  const [narrow, setNarrow] = useState(false)
+  const rule = narrow && approval.rule_preview_arguments ? approval.rule_preview_arguments : approval.rule_preview
   const args = argumentsText(approval.tool, approval.args)
   const button = compact ? 'button button--small' : 'button'
+  const mcp = approval.action_type === 'mcp' ? splitMcpToolName(approval.tool) : null
   return (
     <>
       <div className="approval__meta">
         <span className="approval__tool">
-          <code>{approval.tool}</code>
+          {mcp ? (
+            <McpToolName full={approval.tool} server={mcp.server} tool={mcp.tool} />
+          ) : (
+            <code>{approval.tool}</code>
+          )}
         </span>
         <RiskBadge risk={approval.risk_level} actionType={approval.action_type} />
         <ActionBadge actionType={approval.action_type} />
       </div>
-      {approval.preview ? (
+      {mcp ? (
+        <McpCallDetails approval={approval} server={mcp.server} tool={mcp.tool} />
+      ) : approval.preview ? (
         <DiffView preview={approval.preview} />
       ) : (
         <div className="command-block">
@@ -65,6 +78,7 @@ export function ApprovalBody({
           </div>
         </div>
       )}
+      {approval.tool === 'shell_exec_safe' && <CommandPreviewPanel approval={approval} />}
       {error && (
         <p className="inline-error" role="alert">
           {error}
@@ -75,7 +89,12 @@ export function ApprovalBody({
           Deny
         </button>
         {approval.rule_preview && (
-          <button type="button" className={button} onClick={() => onDecide('allow_always')} aria-describedby={ruleId}>
+          <button
+            type="button"
+            className={button}
+            onClick={() => onDecide('allow_always', narrow ? { scope: 'arguments' } : undefined)}
+            aria-describedby={ruleId}
+          >
             Always allow
           </button>
         )}
@@ -83,10 +102,16 @@ export function ApprovalBody({
           Allow once
         </button>
       </div>
-      {approval.rule_preview && (
+      {rule && (
         <p id={ruleId} className="approval__rule">
-          <InlineCode text={approval.rule_preview} />
+          <InlineCode text={rule} />
         </p>
+      )}
+      {approval.rule_preview && approval.rule_preview_arguments && (
+        <label className="approval__narrow small">
+          <input type="checkbox" checked={narrow} onChange={(e) => setNarrow(e.target.checked)} />
+          Only this exact command line
+        </label>
       )}
     </>
   )

@@ -1,6 +1,6 @@
 import * as Dialog from '@radix-ui/react-dialog'
 import { useRef } from 'react'
-import type { ApprovalDecision } from '../../../shared/schemas'
+import type { ApprovalDecision, RuleScope } from '../../../shared/schemas'
 import type { ApprovalRequest } from '../store'
 import { InlineCode } from '../ui/InlineCode'
 import { ApprovalBody } from './ApprovalBody'
@@ -20,7 +20,7 @@ export function ApprovalDialog({
 }: {
   approval: ApprovalRequest
   error: string | null
-  onDecide: (decision: ApprovalDecision) => void
+  onDecide: (decision: ApprovalDecision, scope?: RuleScope) => void
   returnFocus?: () => void
 }) {
   const denyRef = useRef<HTMLButtonElement>(null)

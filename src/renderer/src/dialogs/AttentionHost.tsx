@@ -37,7 +37,7 @@ export function AttentionHost({ bringIntoView = true }: { bringIntoView?: boolea
         key={approval.approval_id}
         approval={approval}
         error={approvalError}
-        onDecide={(decision) => void decideApproval(approval, decision)}
+        onDecide={(decision, scope) => void decideApproval(approval, decision, scope)}
         returnFocus={focusComposer}
       />
     )

@@ -1,8 +1,11 @@
+import { splitMcpToolName } from '../lib/mcp'
 import type { ApprovalRequest } from '../store'
 
 /** What Duck wants to do, as a dialog title. */
 export function approvalTitle(a: Pick<ApprovalRequest, 'tool' | 'action_type' | 'outside_workspace'>): string {
   const outside = a.outside_workspace.length > 0
+  const mcp = splitMcpToolName(a.tool)
+  if (mcp) return `Use ${mcp.tool} from the MCP server “${mcp.server}”`
   switch (a.tool) {
     case 'shell_exec_safe':
       return a.action_type === 'privileged' ? 'Run a command as administrator' : 'Run a command'

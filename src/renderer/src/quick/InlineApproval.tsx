@@ -1,6 +1,6 @@
 import { ShieldAlert } from 'lucide-react'
 import { useEffect, useId, useRef } from 'react'
-import type { ApprovalDecision } from '../../../shared/schemas'
+import type { ApprovalDecision, RuleScope } from '../../../shared/schemas'
 import { ApprovalBody } from '../dialogs/ApprovalBody'
 import { approvalTitle } from '../dialogs/approvalText'
 import type { ApprovalRequest } from '../store'
@@ -14,7 +14,7 @@ export function InlineApproval({
 }: {
   approval: ApprovalRequest
   error: string | null
-  onDecide: (decision: ApprovalDecision) => void
+  onDecide: (decision: ApprovalDecision, scope?: RuleScope) => void
 }) {
   const titleId = useId()
   const denyRef = useRef<HTMLButtonElement>(null)

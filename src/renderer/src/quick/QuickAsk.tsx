@@ -86,7 +86,7 @@ export function QuickAsk() {
             <InlineApproval
               approval={approval}
               error={approvalError}
-              onDecide={(d) => void decideApproval(approval, d)}
+              onDecide={(d, scope) => void decideApproval(approval, d, scope)}
             />
           )}
           {stage && !approval && <StageLine text={stage} spinning={running} />}

@@ -8,6 +8,7 @@ import type {
   EngineSlice,
   LibrarySlice,
   Loadable,
+  McpSlice,
   ModelSlice,
   UiSlice
 } from './types'
@@ -43,7 +44,8 @@ const createUiSlice: Slice<UiSlice> = () => ({
   sidebarWidth: loadSidebarWidth(),
   activeConversationId: null,
   workspace: loadWorkspace(),
-  reasoning: null
+  reasoning: null,
+  settingsTab: 'general'
 })
 
 const createConversationsSlice: Slice<ConversationsSlice> = () => ({
@@ -71,6 +73,10 @@ const createLibrarySlice: Slice<LibrarySlice> = () => ({
   rules: idle([])
 })
 
+const createMcpSlice: Slice<McpSlice> = () => ({
+  mcp: idle(null)
+})
+
 /**
  * One store per window, built from typed slices; actions live outside components
  * (store/actions). The sudo password never enters it.
@@ -82,5 +88,6 @@ export const useDuck = create<DuckState>()((...a) => ({
   ...createUiSlice(...a),
   ...createConversationsSlice(...a),
   ...createChatSlice(...a),
-  ...createLibrarySlice(...a)
+  ...createLibrarySlice(...a),
+  ...createMcpSlice(...a)
 }))

@@ -124,6 +124,7 @@ export function applyEvent(draft: TaskView, event: DuckEvent, at: number): boole
         action_type: event.action_type,
         outside_workspace: event.outside_workspace,
         rule_preview: event.rule_preview ?? null,
+        ...(event.rule_preview_arguments ? { rule_preview_arguments: event.rule_preview_arguments } : {}),
         ...(event.preview ? { preview: event.preview } : {})
       }
       break
@@ -131,7 +132,15 @@ export function applyEvent(draft: TaskView, event: DuckEvent, at: number): boole
       if (!draft.changes.some((c) => c.change_id === event.change_id)) {
         draft.changes = [
           ...draft.changes,
-          { change_id: event.change_id, path: event.path, kind: event.kind, added: event.added, removed: event.removed }
+          {
+            change_id: event.change_id,
+            path: event.path,
+            kind: event.kind,
+            ...(event.entry ? { entry: event.entry } : {}),
+            ...(event.undoable === false ? { undoable: false } : {}),
+            added: event.added,
+            removed: event.removed
+          }
         ]
       }
       break

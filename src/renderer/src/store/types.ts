@@ -13,10 +13,14 @@ import type {
 } from '../../../shared/dto'
 import type { DownloadInfo, EngineStatus, InstalledModel, ModelCatalog } from '../../../shared/engine'
 import type { ToolActionType, GenerationStats, RiskLevel, RuntimeStage, TaskStatus } from '../../../shared/events'
+import type { McpServersInfo } from '../../../shared/mcp'
 import type { ReasoningMode } from '../../../shared/schemas'
 import type { Transport } from '../bridge'
 
 export type View = 'chat' | 'audit' | 'memory' | 'skills' | 'settings'
+
+/** The tabs of Settings: the model and behaviour, and the tools of MCP servers. */
+export type SettingsTab = 'general' | 'tools'
 
 export interface ToolCallView {
   call_id: string
@@ -51,7 +55,10 @@ export interface PasswordRequestView {
 export interface FileChangeView {
   change_id: string
   path: string
-  kind: 'created' | 'modified'
+  kind: 'created' | 'modified' | 'deleted' | 'command'
+  entry?: 'folder' | 'symlink'
+  /** False for what the task's undo cannot restore (a command that ran directly). */
+  undoable?: boolean
   added: number
   removed: number
 }
@@ -137,6 +144,8 @@ export interface UiSlice {
   workspace: string
   /** This window's reasoning choice; null follows the default from Settings. */
   reasoning: ReasoningMode | null
+  /** The Settings tab last shown. */
+  settingsTab: SettingsTab
 }
 
 export interface ConversationsSlice {
@@ -176,12 +185,18 @@ export interface LibrarySlice {
   rules: Loadable<ApprovalRule[]>
 }
 
+/** MCP servers: their status and tools (Settings → Tools; the approval card reads a tool's annotations). */
+export interface McpSlice {
+  mcp: Loadable<McpServersInfo | null>
+}
+
 export type DuckState = ConnectionSlice &
   ModelSlice &
   EngineSlice &
   UiSlice &
   ConversationsSlice &
   ChatSlice &
-  LibrarySlice
+  LibrarySlice &
+  McpSlice
 
 export const NEW_CHAT = 'new'

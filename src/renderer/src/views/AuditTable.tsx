@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { MessageSquare } from 'lucide-react'
+import { MessageSquare, Plug } from 'lucide-react'
 import { useRef } from 'react'
-import type { AuditRecord } from '../../../shared/dto'
-import { DECISION_LABELS, actionLabel, dateTime, shortPath } from '../lib/format'
+import type { AuditPayload, AuditRecord } from '../../../shared/dto'
+import { DECISION_LABELS, actionLabel, dateTime, duration, shortPath } from '../lib/format'
+import { mcpAuditParts } from '../lib/mcp'
 import { RiskBadge } from '../ui/RiskBadge'
 
 const SANDBOX_TITLES = {
@@ -12,7 +13,48 @@ const SANDBOX_TITLES = {
 } as const
 
 const ROW_HEIGHT = 34
-const COLUMNS = ['Time', 'Command', 'Action', 'Risk', 'Decision', 'Approved', 'Exit', 'Workspace', 'Chat']
+const COLUMNS = ['Time', 'Command or tool', 'Action', 'Risk', 'Decision', 'Approved', 'Result', 'Workspace', 'Chat']
+
+/** The command, or for an MCP call its server, tool and (redacted) arguments. */
+function CommandCell({ p }: { p: AuditPayload }) {
+  const mcp = mcpAuditParts(p)
+  if (!mcp) return <code>{p.command}</code>
+  return (
+    <>
+      <span className="audit-mcp">
+        <Plug width={12} height={12} aria-hidden="true" />
+        <span className="audit-mcp__server">{mcp.server}</span>
+        <span className="audit-mcp__sep" aria-hidden="true">
+          ›
+        </span>
+        <span className="visually-hidden"> tool </span>
+        <code className="audit-mcp__tool">{mcp.tool}</code>
+      </span>{' '}
+      <code className="audit-mcp__args">{mcp.args}</code>
+    </>
+  )
+}
+
+/** A command's exit code; an MCP call's outcome (the server's isError) and how long it took. */
+function result(p: AuditPayload): { text: string; title?: string; failed: boolean } {
+  if (!p.tool) return { text: p.exit_code === null ? '—' : String(p.exit_code), failed: false }
+  const took = p.duration_ms === null || p.duration_ms === undefined ? null : duration(p.duration_ms)
+  if (p.is_error === true) {
+    return {
+      text: took ? `Error · ${took}` : 'Error',
+      title: 'The server said the call failed (isError)',
+      failed: true
+    }
+  }
+  if (p.is_error === false) return { text: took ? `OK · ${took}` : 'OK', title: 'The server answered', failed: false }
+  if (took)
+    return {
+      text: `No answer · ${took}`,
+      title: 'The call got no answer (cancelled, timed out or the server stopped)',
+      failed: true
+    }
+  return { text: '—', title: 'It did not run', failed: false }
+}
 
 /** A dense, virtualised table (only the rows in view are in the DOM) with a sticky header. */
 export function AuditTable({ rows, onOpen }: { rows: AuditRecord[]; onOpen: (row: AuditRecord) => void }) {
@@ -48,6 +90,7 @@ export function AuditTable({ rows, onOpen }: { rows: AuditRecord[]; onOpen: (row
           {items.map((item) => {
             const row = rows[item.index] as AuditRecord
             const p = row.payload
+            const outcome = result(p)
             return (
               <div
                 key={row.audit_id}
@@ -62,7 +105,7 @@ export function AuditTable({ rows, onOpen }: { rows: AuditRecord[]; onOpen: (row
                   {dateTime(row.created_at)}
                 </span>
                 <span role="cell" className="audit-cell audit-cell--command" title={p.command}>
-                  <code>{p.command}</code>
+                  <CommandCell p={p} />
                 </span>
                 <span role="cell" className="audit-cell">
                   {actionLabel(p.action_type)}
@@ -81,8 +124,12 @@ export function AuditTable({ rows, onOpen }: { rows: AuditRecord[]; onOpen: (row
                 <span role="cell" className="audit-cell">
                   {p.approved ? 'Yes' : 'No'}
                 </span>
-                <span role="cell" className="audit-cell audit-cell--num">
-                  {p.exit_code ?? '—'}
+                <span
+                  role="cell"
+                  className={`audit-cell audit-cell--num${outcome.failed ? ' audit-cell--failed' : ''}`}
+                  title={outcome.title}
+                >
+                  {outcome.text}
                 </span>
                 <span role="cell" className="audit-cell audit-cell--workspace" title={p.workspace}>
                   {shortPath(p.workspace)}

@@ -8,13 +8,15 @@ import { openConversation } from '../store/actions/conversations'
 import { AUDIT_LIMIT, loadAudit } from '../store/actions/library'
 import { Spinner } from '../ui/Spinner'
 import { AuditTable } from './AuditTable'
-import { auditCsv, filterAudit, type RiskFilter } from './auditFilter'
+import { auditCsv, filterAudit, type KindFilter, type RiskFilter } from './auditFilter'
 import { ViewHeader } from './ViewHeader'
 import { ChipGroup } from '../ui/ChipGroup'
 import { SearchField } from '../ui/SearchField'
 
 const RISKS: RiskFilter[] = ['none', 'low', 'medium', 'high', 'privileged']
 const DECISIONS: AuditDecision[] = ['auto_allowed', 'allowed_once', 'allowed_always', 'denied', 'pending']
+const KINDS: KindFilter[] = ['command', 'mcp']
+const KIND_LABELS: Record<KindFilter, string> = { command: 'Shell commands', mcp: 'MCP tool calls' }
 
 function today(): string {
   return new Date().toISOString().slice(0, 10)
@@ -24,16 +26,23 @@ function toggle<T>(list: T[], value: T): T[] {
   return list.includes(value) ? list.filter((v) => v !== value) : [...list, value]
 }
 
-/** Every shell command Duck ran or was asked to run: filter, search, export, open its conversation. */
+/**
+ * Every shell command Duck ran or was asked to run, and every call to an MCP server's tool:
+ * filter, search, export, open its conversation.
+ */
 export function AuditView() {
   const audit = useDuck((s) => s.audit)
   const [risks, setRisks] = useState<RiskFilter[]>([])
   const [decisions, setDecisions] = useState<AuditDecision[]>([])
+  const [kinds, setKinds] = useState<KindFilter[]>([])
   const [text, setText] = useState('')
   useEffect(() => {
     void loadAudit()
   }, [])
-  const rows = useMemo(() => filterAudit(audit.data, { risks, decisions, text }), [audit.data, risks, decisions, text])
+  const rows = useMemo(
+    () => filterAudit(audit.data, { risks, decisions, kinds, text }),
+    [audit.data, risks, decisions, kinds, text]
+  )
   return (
     <div className="view">
       <ViewHeader title="Audit">
@@ -66,6 +75,14 @@ export function AuditView() {
       {!(audit.status === 'ready' && audit.data.length === 0) && (
         <div className="toolbar">
           <SearchField inline value={text} onChange={setText} placeholder="Search commands" label="Search the audit" />
+          <ChipGroup
+            id="chips-kind"
+            label="Kind"
+            options={KINDS}
+            labels={KIND_LABELS}
+            selected={kinds}
+            onToggle={(kind) => setKinds(toggle(kinds, kind))}
+          />
           <ChipGroup
             id="chips-risk"
             label="Risk"
@@ -101,7 +118,8 @@ export function AuditView() {
           <h2>No commands yet</h2>
           <p className="muted">
             Every shell command Duck runs — or asks you to allow — appears here with its risk, your decision and its
-            exit code, so you can always check what happened on this computer.
+            exit code, and so does every call to an MCP server’s tool, so you can always check what happened on this
+            computer.
           </p>
         </div>
       ) : (

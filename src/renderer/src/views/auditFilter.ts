@@ -5,9 +5,17 @@ import { riskKey } from '../lib/format'
 
 export type RiskFilter = RiskLevel | 'privileged'
 
+/** Shell commands, or calls to MCP servers' tools (rows with a `tool`). */
+export type KindFilter = 'command' | 'mcp'
+
+export function auditKind(row: AuditRecord): KindFilter {
+  return row.payload.tool ? 'mcp' : 'command'
+}
+
 export interface AuditFilter {
   risks: RiskFilter[]
   decisions: AuditDecision[]
+  kinds?: KindFilter[]
   text: string
 }
 
@@ -17,6 +25,7 @@ export function filterAudit(rows: AuditRecord[], filter: AuditFilter): AuditReco
     const p = row.payload
     if (filter.risks.length && !filter.risks.includes(riskKey(p.risk_level, p.action_type))) return false
     if (filter.decisions.length && !filter.decisions.includes(p.decision)) return false
+    if (filter.kinds?.length && !filter.kinds.includes(auditKind(row))) return false
     if (text && !`${p.command}\n${p.workspace}\n${p.action_type}`.toLowerCase().includes(text)) return false
     return true
   })

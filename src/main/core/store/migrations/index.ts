@@ -7,6 +7,8 @@ import { migration006AuditSandbox } from './006_audit_sandbox'
 import { migration007ApprovalPreview } from './007_approval_preview'
 import { migration008FileChanges } from './008_file_changes'
 import { migration009Mcp } from './009_mcp'
+import { migration010RuleArguments } from './010_rule_arguments'
+import { migration011CommandPreviews } from './011_command_previews'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -19,5 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006AuditSandbox,
   migration007ApprovalPreview,
   migration008FileChanges,
-  migration009Mcp
+  migration009Mcp,
+  migration010RuleArguments,
+  migration011CommandPreviews
 ]

@@ -1,5 +1,5 @@
 import type { DuckApiError } from '../../../../shared/api'
-import type { ApprovalDecision } from '../../../../shared/schemas'
+import type { ApprovalDecision, RuleScope } from '../../../../shared/schemas'
 import { errorMessage } from '../../lib/format'
 import { nativePasswordSheet } from '../../bridge'
 import { duck, hasApi } from '../api'
@@ -24,11 +24,15 @@ function setDeciding(approvalId: string, on: boolean): void {
  * the approval was already decided elsewhere, the task continues only if that decision matches
  * the button clicked here; a Deny here stops a task allowed elsewhere.
  */
-export async function decideApproval(approval: ApprovalRequest, decision: ApprovalDecision): Promise<void> {
+export async function decideApproval(
+  approval: ApprovalRequest,
+  decision: ApprovalDecision,
+  scope?: RuleScope
+): Promise<void> {
   setDeciding(approval.approval_id, true)
   useDuck.setState({ approvalError: null })
   try {
-    await duck().approvals.decide(approval.approval_id, decision)
+    await duck().approvals.decide(approval.approval_id, decision, scope)
   } catch (error) {
     if (!isAlreadyDecided(error)) {
       useDuck.setState({ approvalError: errorMessage(error) })
@@ -41,6 +45,23 @@ export async function decideApproval(approval: ApprovalRequest, decision: Approv
       setDeciding(approval.approval_id, false)
     }
     return
+  }
+  await continueTask(approval)
+}
+
+/**
+ * Apply on a command preview: the previewed changes are replayed onto the workspace (which also
+ * allows the approval once), then the task continues with the preview's output. A conflict (a
+ * file changed since the preview) rejects with the reason and leaves the approval open.
+ */
+export async function applyCommandPreview(approval: ApprovalRequest): Promise<void> {
+  setDeciding(approval.approval_id, true)
+  useDuck.setState({ approvalError: null })
+  try {
+    await duck().approvals.applyPreview(approval.approval_id)
+  } catch (error) {
+    setDeciding(approval.approval_id, false)
+    throw error
   }
   await continueTask(approval)
 }
@@ -205,7 +226,9 @@ export async function loadPendingApprovals(bringIntoView = true, reopenSheets = 
             risk_level: p.risk_level,
             action_type: p.action_type,
             outside_workspace: p.outside_workspace,
-            rule_preview: p.rule_preview
+            rule_preview: p.rule_preview,
+            ...(p.rule_preview_arguments ? { rule_preview_arguments: p.rule_preview_arguments } : {}),
+            ...(p.preview ? { preview: p.preview } : {})
           }
         }
       }

@@ -32,7 +32,11 @@ export function RulesSection() {
             <li key={rule.rule_id} className="rule">
               <div>
                 <p>
-                  <code>{rule.pattern}</code> <span className="muted small">with {rule.tool}</span>
+                  <code>{rule.args ?? rule.pattern}</code>{' '}
+                  <span className="muted small">
+                    {rule.args ? 'only these arguments' : rule.tool === 'shell_exec_safe' ? 'any arguments' : ''} with{' '}
+                    {rule.tool}
+                  </span>
                 </p>
                 <p className="muted small">
                   in {rule.workspace} · {relativeTime(rule.created_at)}
@@ -41,7 +45,7 @@ export function RulesSection() {
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Delete the rule ${rule.pattern}`}
+                aria-label={`Delete the rule ${rule.args ?? rule.pattern}`}
                 onClick={() => void deleteRule(rule.rule_id).then(setError)}
               >
                 <Trash2 width={14} height={14} aria-hidden="true" />
