@@ -149,6 +149,32 @@ describe.skipIf(!hasBwrap)('the sandbox (bubblewrap, for real)', () => {
       expect(result.output).not.toMatch(/never/)
     })
 
+    it('is stopped at once when cancelled while the sandbox is still starting, leaving nothing behind', async () => {
+      // Killed in its first milliseconds, bwrap may not yet have tied its child's life to its
+      // own; that child sits in a session of its own and held the output open to its end.
+      const tool = shell().get('shell_exec_safe')!
+      const slowest: number[] = []
+      for (let delay = 0; delay < 16; delay++) {
+        const controller = new AbortController()
+        const started = performance.now()
+        setTimeout(() => controller.abort(), delay)
+        const result = await tool.run(
+          { command: 'sleep 37.25' },
+          {
+            workspace,
+            signal: controller.signal,
+            grant: { by: 'policy', actionType: 'file_read', outsideWorkspace: [] }
+          }
+        )
+        slowest.push(performance.now() - started)
+        expect(result.ok).toBe(false)
+      }
+      // Within the kill's grace (2 s) and some slack, never the command's 37 s.
+      expect(Math.max(...slowest)).toBeLessThan(5_000)
+      const leftovers = spawnSync('pgrep', ['-f', 'sleep 37.25'], { encoding: 'utf8' }).stdout.trim()
+      expect(leftovers).toBe('')
+    }, 120_000)
+
     it('cannot gain privileges', async () => {
       const result = await run('grep -E "^(NoNewPrivs|CapEff)" /proc/self/status')
       expect(result.output).toMatch(/NoNewPrivs:\s+1/)

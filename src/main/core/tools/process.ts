@@ -1,7 +1,8 @@
 /**
  * Running programs for tools: no shell unless asked for, output bounded as it arrives,
  * and on cancel or timeout the whole process tree is killed (the child runs in its own
- * process group, which gets SIGTERM and then SIGKILL after a short grace).
+ * process group, which gets SIGTERM and then SIGKILL after a short grace; so does every
+ * process of the tree and of its pids cgroup, even one that started a session of its own).
  *
  * Approval and policy are decided elsewhere; this module only executes.
  */
@@ -282,12 +283,41 @@ async function spawnBounded(
   let drainTimer: NodeJS.Timeout | undefined
   let killTimer: NodeJS.Timeout | undefined
 
+  // Every process the kill has seen, beyond the group: a sandbox puts the command in a
+  // session of its own, and one killed early (before its child asked to die with it) leaves
+  // that child behind, holding the output pipes.
+  const seen = new Set<number>()
+  const signalAll = (sig: NodeJS.Signals): void => {
+    if (pid === undefined) return
+    // Listed before anything is signalled, while the tree is still connected.
+    if (process.platform === 'linux') for (const p of treePids(pid, KILL_WALK_LIMIT)) seen.add(p)
+    signalTree(pid, sig)
+    for (const p of seen) {
+      if (p === pid) continue
+      try {
+        process.kill(p, sig)
+      } catch {
+        // gone already
+      }
+    }
+    try {
+      pidsCap?.signalAll(sig)
+    } catch {
+      // the cgroup is gone with its processes
+    }
+  }
   const killTree = (): void => {
     if (killing || pid === undefined) return
     killing = true
-    signalTree(pid, 'SIGTERM')
+    signalAll('SIGTERM')
     // Not unref'd on purpose: grandchildren that ignore SIGTERM still get SIGKILL.
-    killTimer = setTimeout(() => signalTree(pid, 'SIGKILL'), graceMs)
+    killTimer = setTimeout(() => signalAll('SIGKILL'), graceMs)
+  }
+  // Last resort: once the program has exited and its tree was killed, output pipes that are
+  // still open (held by a process that escaped every signal) are closed, so the call ends.
+  const closePipes = (): void => {
+    subprocess.stdout?.destroy()
+    subprocess.stderr?.destroy()
   }
 
   const onAbort = (): void => {
@@ -313,12 +343,7 @@ async function spawnBounded(
           processLimitHit = true
           // At once: a fork bomb doubles faster than any grace period.
           killing = true
-          signalTree(pid, 'SIGKILL')
-          try {
-            pidsCap?.killAll()
-          } catch {
-            // the cgroup is gone with its processes
-          }
+          signalAll('SIGKILL')
         }, 10)
       : undefined
   opts.signal.addEventListener('abort', onAbort, { once: true })
@@ -349,7 +374,10 @@ async function spawnBounded(
 
   // When the program exits but its pipes stay open (background children), finish anyway.
   subprocess.once('exit', () => {
-    drainTimer = setTimeout(killTree, DRAIN_AFTER_EXIT_MS)
+    drainTimer = setTimeout(() => {
+      killTree()
+      drainTimer = setTimeout(closePipes, graceMs + DRAIN_AFTER_EXIT_MS)
+    }, DRAIN_AFTER_EXIT_MS)
     hooks?.exit()
   })
 
@@ -405,8 +433,8 @@ export interface ProcessCap {
   joinArgv(argv: string[]): string[]
   /** Tasks in the cgroup now. */
   current(): number
-  /** SIGKILL to every process in the cgroup. */
-  killAll(): void
+  /** Sends `sig` to every process in the cgroup. */
+  signalAll(sig: NodeJS.Signals): void
   release(): void
 }
 
@@ -446,11 +474,11 @@ export function prepareProcessCap(max: number): ProcessCap | null {
     return {
       joinArgv: (argv) => ['/bin/sh', '-c', `echo $$ > '${dir}/cgroup.procs' 2>/dev/null; exec "$@"`, 'sh', ...argv],
       current: () => Number(readFileSync(join(dir, 'pids.current'), 'utf8')),
-      killAll: () => {
+      signalAll: (sig) => {
         for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
           if (!line) continue
           try {
-            process.kill(Number(line), 'SIGKILL')
+            process.kill(Number(line), sig)
           } catch {
             // gone already
           }
@@ -478,11 +506,19 @@ function rmCgroup(dir: string, tries = 20): void {
  * + 1: a fork bomb's tree is never walked whole. Reads /proc/<pid>/task/<tid>/children.
  */
 export function countTree(root: number, limit = Infinity): number {
-  let count = 0
+  return treePids(root, limit).length
+}
+
+/** How many processes of a tree a kill lists (a fork bomb is killed through its group). */
+const KILL_WALK_LIMIT = 4_096
+
+/** `root` and the processes descending from it, no more than `limit` + 1 (see `countTree`). */
+export function treePids(root: number, limit = Infinity): number[] {
+  const found: number[] = []
   const queue = [root]
-  while (queue.length > 0 && count <= limit) {
+  while (queue.length > 0 && found.length <= limit) {
     const pid = queue.shift() as number
-    count += 1
+    found.push(pid)
     let tasks: string[]
     try {
       tasks = readdirSync(`/proc/${pid}/task`)
@@ -499,7 +535,7 @@ export function countTree(root: number, limit = Infinity): number {
       }
     }
   }
-  return count
+  return found
 }
 
 function describeStartError(file: string, code: string | undefined): string {
