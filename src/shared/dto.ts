@@ -248,6 +248,8 @@ export interface PreviewedFile {
   removed: number
   /** Unified diff for text files; empty for binary files, folders and links. */
   diff: string
+  /** The diff with the whole file as context (see `FilePreview.whole_diff`). */
+  whole_diff?: string
   /** True when the file is binary or too big to diff. */
   binary?: boolean
   /** A mode change, e.g. `644 → 755`. */

@@ -103,6 +103,11 @@ export interface FilePreview {
   path: string
   /** A unified diff of the file before and after (`/dev/null` before a new file). */
   diff: string
+  /**
+   * The same diff with the whole file as context ("View whole file"); absent when the file is
+   * too long to show whole (over 5,000 lines) or the diff already shows all of it.
+   */
+  whole_diff?: string
   added: number
   removed: number
   /** The file does not exist yet. */

@@ -85,6 +85,7 @@ export function publicPreview(preview: NonNullable<ApprovalRecord['preview']>): 
   return {
     path: preview.path,
     diff: preview.diff,
+    ...(preview.whole_diff !== undefined ? { whole_diff: preview.whole_diff } : {}),
     added: preview.added,
     removed: preview.removed,
     created: preview.created

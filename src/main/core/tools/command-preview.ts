@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto'
 import { lstat, mkdir, readFile, readlink, rm, rmdir, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createTwoFilesPatch, diffLines } from 'diff'
 import type { CommandPreview, PreviewedFile } from '../../../shared/dto'
 import type { Sandbox } from '../sandbox/sandbox'
 import { SANDBOX_MAX_PROCESSES } from '../sandbox/sandbox'
@@ -28,6 +27,7 @@ import { now, stmt } from '../store/statements'
 import type { ChangeLog } from './change-log'
 import { writeAtomically } from './change-log'
 import { childEnv, runCommand, shellArgv } from './process'
+import { textDiff } from './text-diff'
 
 /** Diffs are shown for text files up to this size; bigger or binary files show their sizes. */
 const DIFF_MAX_BYTES = 256 * 1024
@@ -67,16 +67,6 @@ function isText(data: Buffer): boolean {
   } catch {
     return false
   }
-}
-
-function lineCounts(before: string, after: string): { added: number; removed: number } {
-  let added = 0
-  let removed = 0
-  for (const part of diffLines(before, after)) {
-    if (part.added) added += part.count ?? 0
-    if (part.removed) removed += part.count ?? 0
-  }
-  return { added, removed }
 }
 
 export interface PreviewRunOptions {
@@ -241,21 +231,17 @@ export class CommandPreviews {
     if (!isText(before) || !isText(after)) return { ...view, binary: true }
     const a = before.toString('utf8')
     const b = after.toString('utf8')
-    const counts = lineCounts(a, b)
-    const diff = createTwoFilesPatch(
+    const text = textDiff(
       change.before ? `a/${change.rel}` : '/dev/null',
       change.after ? `b/${change.rel}` : '/dev/null',
       a,
-      b,
-      '',
-      '',
-      { context: 3 }
+      b
     )
     const modeNote =
       change.before && change.after && change.before.mode !== change.after.mode
         ? { mode: `${change.before.mode.toString(8)} → ${change.after.mode.toString(8)}` }
         : {}
-    return { ...view, ...counts, diff, ...modeNote }
+    return { ...view, ...text, ...modeNote }
   }
 
   private store(

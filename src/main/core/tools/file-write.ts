@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { createTwoFilesPatch, diffLines } from 'diff'
+import { textDiff } from './text-diff'
 
 /** Files Duck writes are text and at most this big. */
 export const MAX_WRITE_BYTES = 1024 * 1024
@@ -29,6 +29,8 @@ export interface FileChangePlan {
   beforeSha256: string | null
   mode: number | null
   diff: string
+  /** The diff with the whole file as context, for files small enough (see `textDiff`). */
+  wholeDiff?: string
   added: number
   removed: number
 }
@@ -95,21 +97,12 @@ function withLineEnding(text: string, ending: '\r\n' | '\n'): string {
 
 function plan(path: string, current: Current, after: string): FileChangePlan {
   const label = basename(path)
-  const diff = createTwoFilesPatch(
+  const { diff, whole_diff, added, removed } = textDiff(
     current.text === null ? '/dev/null' : `a/${label}`,
     `b/${label}`,
     current.text ?? '',
-    after,
-    '',
-    '',
-    { context: 3 }
+    after
   )
-  let added = 0
-  let removed = 0
-  for (const part of diffLines(current.text ?? '', after)) {
-    if (part.added) added += part.count ?? 0
-    if (part.removed) removed += part.count ?? 0
-  }
   return {
     path,
     before: current.text,
@@ -117,6 +110,7 @@ function plan(path: string, current: Current, after: string): FileChangePlan {
     beforeSha256: current.bytes ? sha256(current.bytes) : null,
     mode: current.mode,
     diff,
+    ...(whole_diff !== undefined ? { wholeDiff: whole_diff } : {}),
     added,
     removed
   }

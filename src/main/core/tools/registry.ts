@@ -105,6 +105,7 @@ async function assessFileChange(
       preview: {
         path: resolved,
         diff: change.diff,
+        ...(change.wholeDiff !== undefined ? { whole_diff: change.wholeDiff } : {}),
         added: change.added,
         removed: change.removed,
         created: change.before === null,

@@ -1,6 +1,8 @@
 import { FileMinus, FilePen, FilePlus, Folder, TerminalSquare, Undo2 } from 'lucide-react'
 import { useState } from 'react'
-import type { UndoResult } from '../../../shared/dto'
+import type { FileChange, UndoResult } from '../../../shared/dto'
+import { DiffView } from '../dialogs/DiffView'
+import { errorMessage } from '../lib/format'
 import { duck } from '../store/api'
 import type { FileChangeView } from '../store'
 
@@ -23,6 +25,57 @@ function ChangeIcon({ change }: { change: FileChangeView }) {
   return change.kind === 'deleted' ? <FileMinus {...props} /> : <FilePen {...props} />
 }
 
+/** The task's changes as the core keeps them (with their diffs), read once when first opened. */
+function useChangeDetails(taskId: string) {
+  const [details, setDetails] = useState<Map<string, FileChange> | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [loading, setLoading] = useState(false)
+  const load = (): void => {
+    if (details || loading) return
+    setLoading(true)
+    setError(null)
+    duck()
+      .tasks.changes(taskId)
+      .then((changes) => setDetails(new Map(changes.map((c) => [c.change_id, c]))))
+      .catch((e: unknown) => setError(errorMessage(e)))
+      .finally(() => setLoading(false))
+  }
+  return { details, error, loading, load }
+}
+
+function ChangeDiff({
+  change,
+  detail,
+  loading,
+  error
+}: {
+  change: FileChangeView
+  detail: FileChange | undefined
+  loading: boolean
+  error: string | null
+}) {
+  if (error) {
+    return (
+      <p className="inline-error" role="alert">
+        {error}
+      </p>
+    )
+  }
+  if (!detail) return <p className="muted small">{loading ? 'Loading the diff…' : 'No diff kept for this change.'}</p>
+  if (!detail.diff) return <p className="muted small">A binary file: there is no text diff to show.</p>
+  return (
+    <DiffView
+      preview={{
+        path: change.path,
+        diff: detail.diff,
+        added: change.added,
+        removed: change.removed,
+        created: change.kind === 'created'
+      }}
+    />
+  )
+}
+
 /**
  * The files a finished task changed, and "Undo this task" (which becomes "Redo" once undone).
  * Files someone changed since are never overwritten: the result says which were left alone.
@@ -34,6 +87,7 @@ export function ChangesPanel({ taskId, changes }: { taskId: string; changes: Fil
   const undone = result?.action === 'undo'
   const files = changes.filter((c) => c.kind !== 'command')
   const undoable = files.some((c) => c.undoable !== false)
+  const changeDetails = useChangeDetails(taskId)
   const act = async (): Promise<void> => {
     setBusy(true)
     setError(null)
@@ -69,8 +123,8 @@ export function ChangesPanel({ taskId, changes }: { taskId: string; changes: Fil
               </li>
             )
           }
-          return (
-            <li key={change.change_id} className="changes__item">
+          const row = (
+            <>
               <ChangeIcon change={change} />
               <code className="changes__path">{change.path}</code>
               {change.kind === 'deleted' && <span className="changes__note">deleted</span>}
@@ -81,6 +135,26 @@ export function ChangesPanel({ taskId, changes }: { taskId: string; changes: Fil
                 </>
               )}
               {change.undoable === false && <span className="changes__note">not undoable</span>}
+            </>
+          )
+          if (change.entry) {
+            return (
+              <li key={change.change_id} className="changes__item">
+                {row}
+              </li>
+            )
+          }
+          return (
+            <li key={change.change_id} className="changes__item changes__item--file">
+              <details onToggle={(e) => e.currentTarget.open && changeDetails.load()}>
+                <summary className="changes__summary">{row}</summary>
+                <ChangeDiff
+                  change={change}
+                  detail={changeDetails.details?.get(change.change_id)}
+                  loading={changeDetails.loading || changeDetails.details === null}
+                  error={changeDetails.error}
+                />
+              </details>
             </li>
           )
         })}

@@ -56,6 +56,7 @@ function PreviewedFileRow({ file }: { file: PreviewedFile }) {
             preview={{
               path: file.path,
               diff: file.diff,
+              ...(file.whole_diff ? { whole_diff: file.whole_diff } : {}),
               added: file.added,
               removed: file.removed,
               created: file.kind === 'created'

@@ -125,7 +125,8 @@ export function applyEvent(draft: TaskView, event: DuckEvent, at: number): boole
         outside_workspace: event.outside_workspace,
         rule_preview: event.rule_preview ?? null,
         ...(event.rule_preview_arguments ? { rule_preview_arguments: event.rule_preview_arguments } : {}),
-        ...(event.preview ? { preview: event.preview } : {})
+        ...(event.preview ? { preview: event.preview } : {}),
+        ...(event.command_preview ? { command_preview: event.command_preview } : {})
       }
       break
     case 'file_changed':
