@@ -169,7 +169,10 @@ async function duckRound(url: string, pid: number, workspace: string, proxy: Mod
     headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ message: 'tell me about this folder, in detail', workspace })
   })
-  const { thinkingAt, first, last, tokens } = await readTaskStream(response)
+  const times = await readTaskStream(response)
+  const { thinkingAt, first, last } = times
+  // Tokens that arrive together come as one delta: count the answer's tokens, not its deltas.
+  const tokens = times.outputTokens > 0 ? times.outputTokens : times.tokens
   const exchange = lastThinker(proxy)
   return {
     tokens,
@@ -345,7 +348,7 @@ async function main(): Promise<void> {
     // relay to get here: adding a whole first-token relay back makes this an upper bound.
     const added = median(duckRuns.map((r, i) => r.ownTtft + r.relay - (sdkRuns[i] as Measure).ownTtft))
     const addedRaw = median(duckRuns.map((r, i) => r.ttft - (sdkRuns[i] as Measure).ttft))
-    console.log(`\nmedian of ${args.rounds} rounds, ${d.tokens} content deltas per answer:`)
+    console.log(`\nmedian of ${args.rounds} rounds, ${d.tokens} tokens per answer:`)
     console.log(
       `sdk   ${f1(s.rate)} tok/s delivered (${(sdkShare * 100).toFixed(1)}% of the server's rate for the request),` +
         ` first token ${f1(s.ttft)} ms after the request`

@@ -50,6 +50,8 @@ export interface FakeReply {
   tokens?: number
   /** The text of one bulk token (default " tok"). */
   tokenText?: string
+  /** With `tokens`: one token every `paceMs` instead of as fast as the socket takes them. */
+  paceMs?: number
   /** Answer 400 when `response_format.type` is `json_schema` (like servers without support). */
   rejectJsonSchema?: boolean
   /** Answer 400 when `response_format.type` is `json_object`. */
@@ -74,6 +76,8 @@ export interface RecordedRequest {
   headers: http.IncomingHttpHeaders
   /** The parsed JSON body; null for requests without one. */
   body: FakeRequestBody | null
+  /** Wall-clock ms (`performance.timeOrigin + performance.now()`) when the first token was written. */
+  firstTokenAt?: number
 }
 
 export type FakeHandler =
@@ -136,6 +140,15 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     requests.push(recorded)
 
     const route = path.split('?')[0]
+    if (method === 'GET' && route === '/fake/requests') {
+      // For benchmarks in another process: when each request's first token went out.
+      sendJson(res, 200, {
+        requests: requests
+          .filter((r) => r.path.startsWith('/v1/chat/completions'))
+          .map((r) => ({ model: r.body?.model ?? null, first_token_at: r.firstTokenAt ?? null }))
+      })
+      return
+    }
     if (method === 'GET' && route === '/v1/models') {
       const ids = modelList ?? [...scripts.keys()].filter((name) => name !== '*')
       sendJson(res, 200, {
@@ -242,8 +255,11 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     if (reply.tokens !== undefined) {
       const one = chunk({ content: reply.tokenText ?? ' tok' })
       let left = reply.tokens
+      const paced = reply.paceMs !== undefined && reply.paceMs > 0
       while (left > 0) {
-        const n = Math.min(BULK_BATCH, left)
+        if (paced && left < reply.tokens) await sleep(reply.paceMs as number)
+        const n = paced ? 1 : Math.min(BULK_BATCH, left)
+        recorded.firstTokenAt ??= performance.timeOrigin + performance.now()
         if (!(await write(res, one.repeat(n)))) return
         left -= n
       }

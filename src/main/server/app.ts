@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { DuckService } from '../core/service'
 import { sendError, toErrorResponse } from './errors'
 import { registerRoutes } from './routes'
-import { bearerAuth, hostCheck } from './security'
+import { bearerAuth, hostCheck, RESPONSE_HEADERS } from './security'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
@@ -37,10 +37,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.use('*', async (c, next) => {
     await next()
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'no-referrer')
-    c.header('X-Frame-Options', 'DENY')
-    c.header('Cross-Origin-Resource-Policy', 'same-origin')
+    for (const [name, value] of Object.entries(RESPONSE_HEADERS)) c.header(name, value)
     if (!c.req.path.startsWith('/v1/')) c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   })
   app.use('*', hostCheck(options.getPort))

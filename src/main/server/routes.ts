@@ -1,8 +1,11 @@
 import type { Context, Hono } from 'hono'
-import { streamSSE } from 'hono/streaming'
+import type { HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { DuckApiError } from '../../shared/api'
 import type { StreamEvent } from '../../shared/events'
 import type { DuckService } from '../core/service'
+import { RESPONSE_HEADERS } from './security'
+import { createSseWriter, nodeSink } from './task-sse'
 
 /** RFC 8259: JSON between systems is UTF-8. A body that is not is refused, not patched with U+FFFD. */
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -48,40 +51,16 @@ async function taskStream(
   // runner turns every failure after its first event into `error` + `done`).
   await Promise.race([firstEvent, finished])
 
-  return streamSSE(c, async (stream) => {
-    // Events are formatted as they come and written in batches. A status change, or a delta
-    // when nothing went out for 16 ms, is written at once (the first token is never held
-    // back); the deltas of a fast model in between go out once per turn of the event loop.
-    let pending = ''
-    let lastWrite: Promise<unknown> = Promise.resolve()
-    let lastFlushAt = 0
-    let scheduled = false
-    const flush = (): void => {
-      if (!pending) return
-      lastWrite = stream.write(pending).catch(() => undefined)
-      pending = ''
-      lastFlushAt = performance.now()
-    }
-    const write = (event: StreamEvent): void => {
-      const { type, ...data } = event
-      pending += `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`
-      const isDelta = type === 'content_delta' || type === 'reasoning_delta'
-      if (!isDelta || performance.now() - lastFlushAt > 16) {
-        flush()
-      } else if (!scheduled) {
-        scheduled = true
-        setImmediate(() => {
-          scheduled = false
-          flush()
-        })
-      }
-    }
-    for (const event of early.splice(0)) write(event)
-    deliver = write
-    await finished
-    flush()
-    await lastWrite
-  })
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing
+  if (outgoing === undefined) throw new Error('task streams are written to the Node HTTP server’s response')
+  const writer = createSseWriter(nodeSink(outgoing, { ...RESPONSE_HEADERS }))
+  for (const event of early.splice(0)) writer.write(event)
+  deliver = (event) => writer.write(event)
+  void finished.then(
+    () => writer.done(),
+    () => writer.done()
+  )
+  return RESPONSE_ALREADY_SENT
 }
 
 /** Every /v1 route: the service validates and does the work; routes only translate. */

@@ -45,3 +45,11 @@ export function bearerAuth(token: string): MiddlewareHandler {
     await next()
   }
 }
+
+/** Sent with every response (task streams, written straight to the socket, send them themselves). */
+export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Resource-Policy': 'same-origin'
+}

@@ -13,15 +13,14 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import type {
-  ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam
 } from 'openai/resources/chat/completions'
-import type { Stream } from 'openai/core/streaming'
 import type { ModelCapabilities, ReasoningFormat, StructuredOutputRung } from '../../../shared/engine'
 import type { ModelRole, ReasoningMode } from '../../../shared/schemas'
 import { ModelError } from './errors'
+import { readChunkBatches } from './sse-chunks'
 import { splitThink, ThinkTagParser } from './think'
 import type {
   ChatMessage,
@@ -352,21 +351,11 @@ export class ModelClient implements ChatModel {
     // Watchdog: aborts the request through `local` and remembers why.
     const local = new AbortController()
     const signal = userSignal !== undefined ? AbortSignal.any([userSignal, local.signal]) : local.signal
-    const watch: { stalled: 'first' | 'idle' | null; timer: ReturnType<typeof setTimeout> | undefined } = {
-      stalled: null,
-      timer: undefined
-    }
-    const disarm = (): void => {
-      if (watch.timer !== undefined) clearTimeout(watch.timer)
-      watch.timer = undefined
-    }
-    const arm = (phase: 'first' | 'idle', ms: number): void => {
-      disarm()
-      watch.timer = setTimeout(() => {
-        watch.stalled = phase
-        local.abort(new Error(`model stream stalled (${phase})`))
-      }, ms)
-    }
+    const watch = new StreamWatchdog(
+      (phase) => local.abort(new Error(`model stream stalled (${phase})`)),
+      this.firstChunkTimeoutMs,
+      this.idleTimeoutMs
+    )
 
     const extras = this.reasoningParamsRejected ? {} : reasoningRequestParams(opts.reasoning, this.baseURL)
     const params: ChatCompletionCreateParamsStreaming & Record<string, unknown> = {
@@ -378,63 +367,79 @@ export class ModelClient implements ChatModel {
     }
     const meter = opts.meter
     meter?.start()
-    arm('first', this.firstChunkTimeoutMs)
+    watch.start()
 
-    let stream: Stream<ChatCompletionChunk>
+    let response: Response
     try {
-      stream = await this.openStream(params, extras, signal)
+      response = await this.openStream(params, extras, signal)
     } catch (error) {
-      disarm()
+      watch.stop()
       throw this.toModelError(error, { model, signal: userSignal, stalled: watch.stalled })
     }
 
     // Only a server known to pass `<think>` through raw gets its content read as reasoning
     // before a `</think>`; servers that split reasoning themselves are trusted as they send it.
     const parser = new ThinkTagParser(opts.reasoning === 'on' && this.rawThinkTags)
-    let started = false
     let serverReasoning = false
     let finishReason: string | null = null
     let usage: number | undefined
     let timings: ServerTimings | null = null
     try {
-      for await (const chunk of stream) {
-        if (typeof chunk.usage?.completion_tokens === 'number') usage = chunk.usage.completion_tokens
-        const chunkTimings = serverTimings((chunk as unknown as Record<string, unknown>)['timings'])
-        if (chunkTimings !== null) timings = chunkTimings
-        const choice = chunk.choices?.[0]
-        if (choice === undefined) {
-          if (started) arm('idle', this.idleTimeoutMs)
-          continue
+      // One network read at a time: its tokens go to the consumer as one delta per kind, so a
+      // fast server costs one hop per read, not one per token.
+      for await (const chunks of readChunkBatches(response)) {
+        let reasoningText = ''
+        let contentText = ''
+        const out: StreamDelta[] = []
+        const flushReasoning = (): void => {
+          if (reasoningText === '') return
+          out.push({ type: 'reasoning_delta', delta: reasoningText })
+          reasoningText = ''
         }
-        if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason
-        const delta = (choice.delta ?? {}) as Record<string, unknown>
-        const reasoning = reasoningField(delta)
-        const content = typeof delta['content'] === 'string' ? delta['content'] : ''
-        if (reasoning === '' && content === '') {
-          if (started) arm('idle', this.idleTimeoutMs)
-          continue
+        for (const chunk of chunks) {
+          const chunkUsage = chunk['usage'] as { completion_tokens?: unknown } | null | undefined
+          if (typeof chunkUsage?.completion_tokens === 'number') usage = chunkUsage.completion_tokens
+          const chunkTimings = serverTimings(chunk['timings'])
+          if (chunkTimings !== null) timings = chunkTimings
+          const choices = chunk['choices']
+          const choice = Array.isArray(choices) ? (choices[0] as Record<string, unknown> | undefined) : undefined
+          if (choice === undefined || choice === null) continue
+          if (typeof choice['finish_reason'] === 'string') finishReason = choice['finish_reason']
+          const delta = (choice['delta'] ?? {}) as Record<string, unknown>
+          const reasoning = reasoningField(delta)
+          const content = typeof delta['content'] === 'string' ? delta['content'] : ''
+          if (reasoning === '' && content === '') continue
+          meter?.onToken()
+          if (reasoning !== '') {
+            if (contentText !== '') {
+              out.push(...parser.push(contentText))
+              contentText = ''
+            }
+            serverReasoning = true
+            parser.noteServerReasoning()
+            reasoningText += reasoning
+          }
+          if (content !== '') {
+            flushReasoning()
+            contentText += content
+          }
         }
-        started = true
-        meter?.onToken()
-        const parts: StreamDelta[] = []
-        if (reasoning !== '') {
-          serverReasoning = true
-          parser.noteServerReasoning()
-          parts.push({ type: 'reasoning_delta', delta: reasoning })
-        }
-        if (content !== '') parts.push(...parser.push(content))
+        flushReasoning()
+        if (contentText !== '') out.push(...parser.push(contentText))
+        watch.activity(out.length > 0)
+        if (out.length === 0) continue
         // The consumer's time is not the server's silence: no watchdog while it holds a delta.
-        disarm()
-        for (const part of parts) yield part
-        arm('idle', this.idleTimeoutMs)
+        watch.hold()
+        for (const part of out) yield part
+        watch.release()
       }
     } catch (error) {
       throw this.toModelError(error, { model, signal: userSignal, stalled: watch.stalled, streaming: true })
     } finally {
-      disarm()
+      watch.stop()
     }
 
-    // The SDK ends the iteration quietly when the request is aborted: find out why.
+    // A read cut short by the watchdog or the person may end quietly: find out why.
     if (userSignal?.aborted) throw cancelledError(userSignal.reason)
     if (watch.stalled !== null) {
       throw this.toModelError(undefined, { model, stalled: watch.stalled })
@@ -505,18 +510,20 @@ export class ModelClient implements ChatModel {
     params: ChatCompletionCreateParamsStreaming & Record<string, unknown>,
     extras: Record<string, unknown>,
     signal: AbortSignal
-  ): Promise<Stream<ChatCompletionChunk>> {
+  ): Promise<Response> {
+    // The SDK makes the request (auth, timeout, HTTP errors as `APIError`); its raw response is
+    // read by `readChunkBatches`, not by the SDK's own stream parser.
     const options = { signal, timeout: this.timeoutMs, maxRetries: 0 }
     if (Object.keys(extras).length === 0) {
-      return await this.openai.chat.completions.create(params, options)
+      return await this.openai.chat.completions.create(params, options).asResponse()
     }
     try {
-      return await this.openai.chat.completions.create({ ...params, ...extras }, options)
+      return await this.openai.chat.completions.create({ ...params, ...extras }, options).asResponse()
     } catch (error) {
       if (signal.aborted || !isRejection(error)) throw error
-      const stream = await this.openai.chat.completions.create(params, options)
+      const response = await this.openai.chat.completions.create(params, options).asResponse()
       this.reasoningParamsRejected = true
-      return stream
+      return response
     }
   }
 
@@ -630,6 +637,83 @@ export class ModelClient implements ChatModel {
     return new ModelError('model_error', `The model server at ${host} failed: ${text}`, {
       cause: error
     })
+  }
+}
+
+/**
+ * A stream's silence timer: one timer for the whole stream. Chunks only note the time; when the
+ * timer fires it checks how long it has really been quiet and sleeps again for the rest, so a
+ * fast stream does not clear and set a timer per chunk. Before the first token the window is
+ * `firstMs` from the request (prompt processing is silent); after it, `idleMs` from the last
+ * chunk. While the consumer holds a delta the stream is not silent, it is waiting.
+ */
+class StreamWatchdog {
+  stalled: 'first' | 'idle' | null = null
+  private phase: 'first' | 'idle' = 'first'
+  private startedAt = 0
+  private lastAt = 0
+  private held = false
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private fireAt = 0
+
+  constructor(
+    private readonly onStall: (phase: 'first' | 'idle') => void,
+    private readonly firstMs: number,
+    private readonly idleMs: number
+  ) {}
+
+  start(): void {
+    this.startedAt = Date.now()
+    this.schedule(this.startedAt + this.firstMs)
+  }
+
+  /** A read arrived; `tokens` when it held part of the answer. */
+  activity(tokens: boolean): void {
+    if (this.timer === undefined) return
+    const now = Date.now()
+    if (this.phase === 'first') {
+      if (!tokens) return
+      this.phase = 'idle'
+      this.lastAt = now
+      // The first window may be longer than the idle one: wake up in time for the shorter.
+      if (this.fireAt > now + this.idleMs) this.schedule(now + this.idleMs)
+      return
+    }
+    this.lastAt = now
+  }
+
+  hold(): void {
+    this.held = true
+  }
+
+  release(): void {
+    this.held = false
+    this.lastAt = Date.now()
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private schedule(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.fireAt = at
+    this.timer = setTimeout(() => this.check(), Math.max(0, at - Date.now()))
+  }
+
+  private check(): void {
+    this.timer = undefined
+    const now = Date.now()
+    const deadline = this.phase === 'first' ? this.startedAt + this.firstMs : this.lastAt + this.idleMs
+    if (this.held) {
+      this.schedule(now + this.idleMs)
+    } else if (now >= deadline) {
+      this.stalled = this.phase
+      this.onStall(this.phase)
+    } else {
+      this.schedule(deadline)
+    }
   }
 }
 
