@@ -14,11 +14,13 @@
  * real and each side's CPU time is its own: the bench process's for the bare SDK, the Duck
  * server process's (read from /proc) for Duck.
  */
+import { serverEntry } from './server-entry'
 import { readTaskStream } from './task-stream'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createParser } from 'eventsource-parser'
 import OpenAI from 'openai'
 
 const TOKENS = 20_000
@@ -52,12 +54,13 @@ async function firstTokenSent(fakeUrl: string, model: string): Promise<number> {
 }
 
 async function startChild(
-  script: string,
+  script: string | string[],
   args: string[],
   env: Record<string, string>,
   match: RegExp
 ): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const node = Array.isArray(script) ? script : ['--import', 'tsx', script]
+  const child = spawn(process.execPath, [...node, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })
@@ -114,6 +117,41 @@ async function bare(url: string, model: string): Promise<Measure> {
   return { tokens, rate: (tokens - 1) / ((last - first) / 1000), ttft: first - sent, relay, cpuPer1k: cpu1k }
 }
 
+/**
+ * The floor a client can reach: `fetch` plus a linear SSE parser (`eventsource-parser`) and one
+ * `JSON.parse` per chunk, no SDK. On a fast stream the bare SDK's own parser is what limits it.
+ */
+async function linear(url: string, model: string): Promise<Measure> {
+  const cpu = process.cpuUsage()
+  const sent = performance.now()
+  let first = 0
+  let last = 0
+  let tokens = 0
+  const response = await fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer not-needed' },
+    body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'go' }] })
+  })
+  const parser = createParser({
+    onEvent(message) {
+      if (message.data.startsWith('[DONE]')) return
+      const chunk = JSON.parse(message.data) as { choices?: Array<{ delta?: { content?: string } }> }
+      if (chunk.choices?.[0]?.delta?.content) {
+        const t = performance.now()
+        if (tokens === 0) first = t
+        last = t
+        tokens++
+      }
+    }
+  })
+  const decoder = new TextDecoder()
+  for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>)
+    parser.feed(decoder.decode(bytes, { stream: true }))
+  const cpu1k = (cpuMs(cpu) / tokens) * 1000
+  const relay = wallNow(first) - (await firstTokenSent(url, model))
+  return { tokens, rate: (tokens - 1) / ((last - first) / 1000), ttft: first - sent, relay, cpuPer1k: cpu1k }
+}
+
 async function duck(
   baseUrl: string,
   fakeUrl: string,
@@ -132,7 +170,8 @@ async function duck(
   const cpuAfter = processCpuMs(pid)
   const { thinkingAt, first, last } = times
   // A fast model's tokens arrive several to a delta: count tokens by their text.
-  const tokens = times.chars / TOKEN_TEXT.length
+  // (The answer's leading space is trimmed, hence the rounding.)
+  const tokens = Math.round(times.chars / TOKEN_TEXT.length)
   const afterFirst = (times.chars - times.firstChars) / TOKEN_TEXT.length
   const cpu1k = cpuBefore === null || cpuAfter === null ? NaN : ((cpuAfter - cpuBefore) / tokens) * 1000
   const relay = wallNow(first) - (await firstTokenSent(fakeUrl, model))
@@ -169,7 +208,7 @@ async function startDuck(
 ): Promise<{ url: string; pid: number; stop: () => void; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'duck-bench-'))
   const server = await startChild(
-    join(root, 'src', 'main', 'server', 'main.ts'),
+    serverEntry(),
     ['--port', '0'],
     {
       DUCK_DATA_DIR: dataDir,
@@ -190,6 +229,7 @@ async function startDuck(
 }
 
 const root = join(import.meta.dirname, '..')
+
 const fake = await startChild(
   join(root, 'scripts', 'fake-model-cli.ts'),
   [],
@@ -202,24 +242,34 @@ const paced = await startDuck(fake.url, 'thinker-paced')
 try {
   // Warm up every path once (JIT, connection pools, the database).
   await bare(fake.url, 'thinker')
+  await linear(fake.url, 'thinker')
   await duck(fast.url, fake.url, 'thinker', 'bench', workspace, fast.pid)
   await bare(fake.url, 'thinker-paced')
   await duck(paced.url, fake.url, 'thinker-paced', 'bench', workspace, paced.pid)
-  const runs = { bare: [] as Measure[], duck: [] as Measure[], barePaced: [] as Measure[], duckPaced: [] as Measure[] }
+  const runs = {
+    bare: [] as Measure[],
+    linear: [] as Measure[],
+    duck: [] as Measure[],
+    barePaced: [] as Measure[],
+    duckPaced: [] as Measure[]
+  }
   for (let i = 0; i < RUNS; i++) {
     runs.bare.push(await bare(fake.url, 'thinker'))
+    runs.linear.push(await linear(fake.url, 'thinker'))
     runs.duck.push(await duck(fast.url, fake.url, 'thinker', 'bench', workspace, fast.pid))
     runs.barePaced.push(await bare(fake.url, 'thinker-paced'))
     runs.duckPaced.push(await duck(paced.url, fake.url, 'thinker-paced', 'bench', workspace, paced.pid))
   }
   console.log(`Fast: ${TOKENS} one-token chunks as fast as the socket takes them; median of ${RUNS} runs:`)
   const b = summary('bare', runs.bare)
+  const l = summary('fetch+parser', runs.linear)
   const d = summary('duck', runs.duck)
   console.log(`Paced: ${PACED_TOKENS} tokens at 100 tokens/s; median of ${RUNS} runs:`)
   const bp = summary('bare paced', runs.barePaced, false)
   const dp = summary('duck paced', runs.duckPaced, false)
   const ratio = d.rate / b.rate
   console.log(`ratio  Duck delivers ${ratio.toFixed(2)} of the bare SDK's rate (goal ≥ 0.95)`)
+  console.log(`       and ${(d.rate / l.rate).toFixed(2)} of fetch + a linear parser's (the floor, no SDK)`)
   console.log(`cpu    Duck's server ${d.cpuPer1k.toFixed(1)} ms per 1,000 tokens (goal ≤ 8; planner, thinker, SSE)`)
   console.log(
     `ttft   Duck adds ${(d.relay - b.relay).toFixed(1)} ms fast, ${(dp.relay - bp.relay).toFixed(1)} ms paced, from the model writing the first token to the client reading it (goal ≤ 5 ms)`

@@ -34,6 +34,7 @@
  * the server itself; --pin (Linux, taskset) keeps llama-server on CPUs 1… and this process and
  * Duck's on CPU 0, to tell that apart from Duck's relaying.
  */
+import { serverEntry } from './server-entry'
 import { readTaskStream } from './task-stream'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -113,17 +114,9 @@ async function startDuck(
   env: Record<string, string>,
   profile: string | null
 ): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const root = join(import.meta.dirname, '..')
   const child = spawn(
     process.execPath,
-    [
-      ...(profile !== null ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
-      '--import',
-      'tsx',
-      join(root, 'src', 'main', 'server', 'main.ts'),
-      '--port',
-      '0'
-    ],
+    [...(profile !== null ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), ...serverEntry(), '--port', '0'],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit']
