@@ -156,12 +156,13 @@ export async function runThread(opts: { log: (line: string) => void }): Promise<
         w.__recording = false
         w.__observer.disconnect()
         const el = document.querySelector('.chat__scroll')
-        resolve({
+        // The last growth (the stats line) is pinned after this frame's layout: look a frame on.
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve({
           frames: w.__frames.slice(1),
           streamMs: performance.now() - w.__started,
           longestTaskMs: Math.max(0, ...w.__tasks),
           fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight
-        })
+        })))
       }
       requestAnimationFrame(check)
     })`)
