@@ -1,3 +1,4 @@
+import { useMemo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { NEW_CHAT, useDuck } from '../store'
 import { cancelTask, retrySend, sendMessage } from '../store/actions/chat'
@@ -8,7 +9,8 @@ import { ConnectModel } from '../views/ConnectModel'
 import { Composer } from './Composer'
 import { EmptyChat } from './EmptyChat'
 import { StageLine } from './StageLine'
-import { Turn, UserMessage } from './Turn'
+import { UserMessage } from './Turn'
+import { Thread } from './Thread'
 import { useStickToBottom } from './useStickToBottom'
 import { ErrorNotice } from './ErrorNotice'
 
@@ -26,10 +28,12 @@ export function ChatView() {
   )
   const { scrollRef, contentRef, onScroll, pin } = useStickToBottom<HTMLDivElement, HTMLDivElement>(key)
 
-  const items = thread?.items ?? []
+  const all = thread?.items
+  // Messages outside a task show only when they are the user's (an answer belongs to its task).
+  const items = useMemo(() => (all ?? []).filter((item) => item.kind === 'task' || item.message.role === 'user'), [all])
   const empty = items.length === 0 && !pending
   const showConnect = empty && !active && modelStatus === 'unreachable'
-  const lastTask = [...items].reverse().find((item) => item.kind === 'task')
+  const lastTask = items.findLast((item) => item.kind === 'task')
   const hasWorkspace = Boolean(active ? thread?.workspace || workspace : workspace)
 
   return (
@@ -52,12 +56,14 @@ export function ChatView() {
               onRetry={() => void openConversation(thread.conversation_id)}
             />
           )}
-          {items.map((item) =>
-            item.kind === 'task' ? (
-              <Turn key={item.task_id} taskId={item.task_id} last={item === lastTask} />
-            ) : item.message.role === 'user' ? (
-              <UserMessage key={item.message.message_id} text={item.message.content} />
-            ) : null
+          {items.length > 0 && (
+            <Thread
+              key={key}
+              items={items}
+              lastTaskId={lastTask?.kind === 'task' ? lastTask.task_id : null}
+              busy={Boolean(running)}
+              scrollRef={scrollRef}
+            />
           )}
           {pending && (
             <>

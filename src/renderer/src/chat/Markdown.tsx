@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useState, type ComponentProps } from 'react'
+import { memo, useEffect, useMemo, useState, type ComponentProps, type ReactElement } from 'react'
 import ReactMarkdown, { type Components } from 'react-markdown'
 import rehypeHighlight from 'rehype-highlight'
 import remarkGfm from 'remark-gfm'
@@ -23,19 +23,34 @@ const remarkPlugins = [remarkGfm]
 const highlightTransform = rehypeHighlight()
 const rehypePlugins = [() => highlightTransform]
 
+/**
+ * Finished blocks formatted before, by text, newest last. A thread keeps only the turns in view
+ * mounted, so a turn scrolled back into view shows formatted at once instead of parsing again.
+ */
+const formatted = new Map<string, ReactElement>()
+const FORMATTED_LIMIT = 2000
+
+function formattedBlock(text: string): ReactElement {
+  const cached = formatted.get(text)
+  if (cached) {
+    formatted.delete(text)
+    formatted.set(text, cached)
+    return cached
+  }
+  // react-markdown's Markdown is synchronous and has no hooks: its element tree can be kept.
+  const element = ReactMarkdown({ children: text, remarkPlugins, rehypePlugins, components })
+  formatted.set(text, element)
+  if (formatted.size > FORMATTED_LIMIT) formatted.delete(formatted.keys().next().value as string)
+  return element
+}
+
 /** One finished block: parsed and highlighted once, then memoised on its text. */
 const Block = memo(function Block({ text }: { text: string }) {
-  return (
-    <div className="markdown__block">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {text}
-      </ReactMarkdown>
-    </div>
-  )
+  return <div className="markdown__block">{formattedBlock(text)}</div>
 })
 
 const RAW_TAIL_CHARS = 6000
-/** How much new markdown one render may parse; the rest shows as text until the next frames. */
+/** How much new markdown one task may parse; the rest shows as text until the next frames. */
 const BUDGET_CHARS = 6000
 const BUDGET_BLOCKS = 12
 
@@ -56,16 +71,39 @@ function Tail({ text }: { text: string }) {
   )
 }
 
-/** From `from`, how many blocks fit in one render's budget (at least one). */
+/**
+ * What this task has parsed so far, over every answer: a thread opening renders several
+ * answers in one task, and the budget holds for all of them together.
+ */
+let spent: { chars: number; blocks: number } | null = null
+
+function spending(): { chars: number; blocks: number } {
+  if (!spent) {
+    const now = { chars: 0, blocks: 0 }
+    spent = now
+    setTimeout(() => {
+      if (spent === now) spent = null
+    }, 0)
+  }
+  return spent
+}
+
+/**
+ * From `from`, how many blocks fit in this task's budget: at least one (so every answer moves
+ * on), blocks formatted before are free.
+ */
 function withinBudget(blocks: string[], from: number, end: number): number {
   let index = from
-  let chars = 0
-  while (
-    index < end &&
-    index - from < BUDGET_BLOCKS &&
-    (index === from || chars + (blocks[index] as string).length <= BUDGET_CHARS)
-  ) {
-    chars += (blocks[index] as string).length
+  let parsed = 0
+  while (index < end) {
+    const block = blocks[index] as string
+    if (!formatted.has(block)) {
+      const budget = spending()
+      if (parsed > 0 && (budget.blocks >= BUDGET_BLOCKS || budget.chars + block.length > BUDGET_CHARS)) break
+      budget.chars += block.length
+      budget.blocks++
+      parsed++
+    }
     index++
   }
   return index
@@ -85,9 +123,10 @@ export function answerBlocks(text: string, streaming: boolean): string[] {
 /**
  * An answer in markdown (GFM tables, footnotes, highlighted code with copy buttons). Raw HTML
  * from the model is shown as text, never rendered. Finished blocks are parsed once and
- * memoised; only the last block re-renders while streaming. One render parses at most a
- * budget of new blocks, so a flood of text (or a long answer opened from history) never
- * blocks a frame: the rest is plain text for a frame or two.
+ * memoised (and kept by text, for a turn scrolled back into view); only the last block
+ * re-renders while streaming. One task parses at most a budget of new blocks over all
+ * answers, so a flood of text (or a long conversation opened from history) never blocks a
+ * frame: the rest is plain text for a frame or two.
  */
 export const Markdown = memo(function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
   const blocks = useMemo(() => answerBlocks(text, streaming), [text, streaming])

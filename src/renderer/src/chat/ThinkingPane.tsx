@@ -1,8 +1,9 @@
 import { Brain, ChevronRight } from 'lucide-react'
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { memo, useEffect, useId, useMemo, useRef } from 'react'
 import { splitParagraphs } from '../lib/blocks'
 import { seconds } from '../lib/format'
 import { useNow } from '../lib/useNow'
+import { useRemembered } from '../lib/useRemembered'
 
 const Paragraph = memo(function Paragraph({ text }: { text: string }) {
   return <p>{text}</p>
@@ -18,18 +19,21 @@ function LiveTimer({ since }: { since: number }) {
  * to "Thought for 4.2 s" once the answer starts; a click reopens it.
  */
 export function ThinkingPane({
+  taskId,
   reasoning,
   streaming,
   startedAt,
   endedAt
 }: {
+  /** Whose reasoning: a choice to open or close it is kept for the task. */
+  taskId: string
   reasoning: string
   /** Reasoning is arriving and the answer has not started. */
   streaming: boolean
   startedAt: number | null
   endedAt: number | null
 }) {
-  const [choice, setChoice] = useState<boolean | null>(null)
+  const [choice, setChoice] = useRemembered<boolean | null>(`thinking:${taskId}`, null)
   const open = choice ?? streaming
   const bodyId = useId()
   const bodyRef = useRef<HTMLDivElement>(null)

@@ -1,5 +1,6 @@
 import { ChevronRight, CircleCheck, CircleX, FilePen, FileText, Folder, Plug, Terminal, Wrench } from 'lucide-react'
-import { memo, useId, useState } from 'react'
+import { memo, useId } from 'react'
+import { useRemembered } from '../lib/useRemembered'
 import { duration, lineCount } from '../lib/format'
 import type { ToolCallView } from '../store'
 import { InlineCode } from '../ui/InlineCode'
@@ -55,7 +56,7 @@ function Status({ call }: { call: ToolCallView }) {
 
 /** One tool call: tool, risk, action type, status; the arguments in full; the output behind a toggle. */
 export const ToolCard = memo(function ToolCard({ call }: { call: ToolCallView }) {
-  const [showOutput, setShowOutput] = useState(false)
+  const [showOutput, setShowOutput] = useRemembered(`tool-output:${call.call_id}`, false)
   const outputId = useId()
   const Icon = ICONS[call.tool] ?? (call.action_type === 'mcp' ? Plug : Wrench)
   const lines = call.output === null ? 0 : lineCount(call.output)

@@ -55,6 +55,7 @@ export const AssistantMessage = memo(function AssistantMessage({ task, last }: {
       )}
       {task.reasoning !== '' && (
         <ThinkingPane
+          taskId={task.task_id}
           reasoning={task.reasoning}
           streaming={thinkingLive}
           startedAt={task.think_started}
@@ -88,7 +89,7 @@ export const AssistantMessage = memo(function AssistantMessage({ task, last }: {
 })
 
 /** One task of a conversation, read from the store by id (only a changed task re-renders). */
-export function Turn({ taskId, last }: { taskId: string; last: boolean }) {
+export const Turn = memo(function Turn({ taskId, last }: { taskId: string; last: boolean }) {
   const task = useDuck((s) => s.tasks[taskId])
   if (!task) return null
   return (
@@ -97,4 +98,4 @@ export function Turn({ taskId, last }: { taskId: string; last: boolean }) {
       <AssistantMessage task={task} last={last} />
     </>
   )
-}
+})

@@ -8,11 +8,16 @@ export function useStickToBottom<T extends HTMLElement, C extends HTMLElement>(r
   const scrollRef = useRef<T>(null)
   const contentRef = useRef<C>(null)
   const stuck = useRef(true)
+  const lastTop = useRef(0)
 
+  // Only a move up lets go of the bottom: content that grew between a pin and its scroll
+  // event (an answer streaming fast) must not read as the person scrolling away.
   const onScroll = useCallback(() => {
     const el = scrollRef.current
     if (!el) return
-    stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < 48) stuck.current = true
+    else if (el.scrollTop < lastTop.current - 1) stuck.current = false
+    lastTop.current = el.scrollTop
   }, [])
 
   useEffect(() => {
