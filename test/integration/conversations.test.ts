@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { HISTORY_MESSAGES } from '../../src/main/core/agent/prompts'
+import { PAGE_SQL } from '../../src/main/core/store/conversations-repo'
 import { HISTORY_SQL, conversationHistory } from '../../src/main/core/store/tasks-repo'
 import { MODELS, directive, messagesText, startHarness, type Harness } from '../support/harness'
 import { seedConversation, seedInTransaction, seededText } from '../support/seed-conversations'
@@ -24,6 +25,101 @@ function seed(messages: number, title?: string) {
   )
   return { ...conversation, workspace, index }
 }
+
+type Detail = {
+  messages: { message_id: string; role: string; content: string; task_id: string | null }[]
+  has_more?: boolean
+  next_before?: string | null
+  task_events?: Record<string, { seq: number; event_type: string }[]>
+}
+async function detail(path: string): Promise<Detail> {
+  const response = await h.api(path)
+  expect(response.status).toBe(200)
+  return (await response.json()) as Detail
+}
+
+describe('opening a conversation a page at a time', () => {
+  it('without paging parameters answers every message, exactly as before', async () => {
+    const { conversationId, messageIds } = seed(30)
+    const whole = (await detail(`/v1/conversations/${conversationId}`)) as unknown as Record<string, unknown>
+    expect(Object.keys(whole).sort()).toEqual(['conversation_id', 'messages', 'title', 'workspace'])
+    expect((whole as unknown as Detail).messages.map((m) => m.message_id)).toEqual(messageIds)
+  })
+
+  it('pages newest first with a cursor until the start, and the pages add up to the whole', async () => {
+    const { conversationId, messageIds } = seed(250)
+    const pages: string[][] = []
+    let path = `/v1/conversations/${conversationId}?limit=100`
+    for (;;) {
+      const page = await detail(path)
+      pages.push(page.messages.map((m) => m.message_id))
+      expect(page.task_events).toBeUndefined()
+      if (!page.has_more) {
+        expect(page.next_before).toBeNull()
+        break
+      }
+      expect(page.next_before).toBe(page.messages[0]?.message_id)
+      path = `/v1/conversations/${conversationId}?limit=100&before=${page.next_before}`
+    }
+    expect(pages.map((p) => p.length)).toEqual([100, 100, 50])
+    expect(pages[0]).toEqual(messageIds.slice(150))
+    expect(pages.reverse().flat()).toEqual(messageIds)
+    // `before` alone reads a page of the default size.
+    const older = await detail(`/v1/conversations/${conversationId}?before=${messageIds[120]}`)
+    expect(older.messages.map((m) => m.message_id)).toEqual(messageIds.slice(20, 120))
+    expect(older.has_more).toBe(true)
+  })
+
+  it("includes the events of the page's tasks, the same as each task's own log", async () => {
+    const { conversationId, taskIds } = seed(40)
+    const page = await detail(`/v1/conversations/${conversationId}?limit=5&include=events`)
+    // 5 messages: the last two tasks whole, and the answer of the one before.
+    expect(Object.keys(page.task_events ?? {}).sort()).toEqual(taskIds.slice(-3).sort())
+    for (const taskId of taskIds.slice(-3)) {
+      const own = await (await h.api(`/v1/tasks/${taskId}/events`)).json()
+      expect(page.task_events?.[taskId]).toEqual(own)
+    }
+    const whole = await detail(`/v1/conversations/${conversationId}?include=events`)
+    expect(whole.messages).toHaveLength(40)
+    expect(whole.has_more).toBeUndefined()
+    expect(Object.keys(whole.task_events ?? {})).toHaveLength(20)
+  })
+
+  it('refuses bad paging parameters with a message naming the field', async () => {
+    const { conversationId } = seed(4)
+    const cases: [string, RegExp][] = [
+      ['limit=0', /^limit: /],
+      ['limit=1001', /^limit: /],
+      ['limit=ten', /^limit: /],
+      ['before=..%2Fetc', /^before: /],
+      ['before=msg_not_here', /^before: no message msg_not_here/],
+      ['include=everything', /^include: /],
+      ['offset=10', /offset/]
+    ]
+    for (const [params, message] of cases) {
+      const response = await h.api(`/v1/conversations/${conversationId}?${params}`)
+      expect(response.status, params).toBe(400)
+      const body = (await response.json()) as { error: { code: string; message: string } }
+      expect(body.error.code).toBe('invalid_input')
+      expect(body.error.message, params).toMatch(message)
+    }
+    // A message of another conversation is no cursor here.
+    const other = seed(2)
+    const response = await h.api(`/v1/conversations/${conversationId}?before=${other.messageIds[0]}`)
+    expect(response.status).toBe(400)
+  })
+
+  it('reads a page through the conversation index, from the cursor backwards', () => {
+    for (const sql of Object.values(PAGE_SQL)) {
+      const plan = h.duck.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ conversation: 'c', created_at: 'x', seq: 1, limit: 10 }) as { detail: string }[]
+      const details = plan.map((row) => row.detail).join('\n')
+      expect(details).toMatch(/USING INDEX messages_by_conversation \(conversation_id=\?/)
+      expect(details).not.toMatch(/TEMP B-TREE/)
+    }
+  })
+})
 
 describe('the prompt of a task in a long conversation', () => {
   it('carries the newest messages, oldest first, and none of the older ones', async () => {

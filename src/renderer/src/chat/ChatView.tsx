@@ -1,7 +1,8 @@
+import { useLayoutEffect, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { NEW_CHAT, useDuck } from '../store'
 import { cancelTask, retrySend, sendMessage } from '../store/actions/chat'
-import { openConversation } from '../store/actions/conversations'
+import { loadOlderMessages, openConversation } from '../store/actions/conversations'
 import { setDraft } from '../store/actions/ui'
 import { selectRunningTask } from '../store/selectors'
 import { ConnectModel } from '../views/ConnectModel'
@@ -25,6 +26,28 @@ export function ChatView() {
     useShallow((s) => ({ modelStatus: s.modelStatus, connected: s.connection.status === 'connected' }))
   )
   const { scrollRef, contentRef, onScroll, pin } = useStickToBottom<HTMLDivElement, HTMLDivElement>(key)
+  // Distance from the bottom before older messages were put in front: kept, so the view stays put.
+  const anchor = useRef<number | null>(null)
+  const older = thread?.older
+  const firstItem = thread?.items[0]
+  const firstKey = firstItem ? (firstItem.kind === 'task' ? firstItem.task_id : firstItem.message.message_id) : ''
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    if (el && anchor.current !== null) el.scrollTop = el.scrollHeight - anchor.current
+    anchor.current = null
+  }, [firstKey, scrollRef])
+  const loadEarlier = (): void => {
+    const el = scrollRef.current
+    if (!active || !older || older.status === 'loading') return
+    anchor.current = el ? el.scrollHeight - el.scrollTop : null
+    void loadOlderMessages(active)
+  }
+  const onScrollThread = (): void => {
+    onScroll()
+    const el = scrollRef.current
+    // Reaching the top reads the page before (not after a failure: the button retries that).
+    if (el && el.scrollTop < 200 && older?.status === 'idle') loadEarlier()
+  }
 
   const items = thread?.items ?? []
   const empty = items.length === 0 && !pending
@@ -34,8 +57,26 @@ export function ChatView() {
 
   return (
     <div className="chat">
-      <div className="chat__scroll" ref={scrollRef} onScroll={onScroll}>
+      <div className="chat__scroll" ref={scrollRef} onScroll={onScrollThread}>
         <div className="chat__column" ref={contentRef}>
+          {older && (
+            <div className="chat__earlier">
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                onClick={loadEarlier}
+                aria-disabled={older.status === 'loading'}
+                aria-busy={older.status === 'loading'}
+              >
+                {older.status === 'loading' ? 'Loading earlier messages…' : 'Load earlier messages'}
+              </button>
+              {older.status === 'error' && older.error && (
+                <p className="chat__earlier-error" role="alert">
+                  Could not load earlier messages: {older.error}
+                </p>
+              )}
+            </div>
+          )}
           {showConnect ? (
             <ConnectModel />
           ) : empty ? (
