@@ -40,7 +40,10 @@ export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = crea
     },
     conversations: {
       list: (query) => call('conversations.list', query),
-      get: (conversationId) => call('conversations.get', conversationId),
+      get: (conversationId, query) =>
+        query === undefined
+          ? call('conversations.get', conversationId)
+          : call('conversations.get', conversationId, query),
       rename: (conversationId, title) => call('conversations.rename', conversationId, title),
       delete: (conversationId) => call('conversations.delete', conversationId)
     },

@@ -95,10 +95,14 @@ describe('window.duck (createDuckApi)', () => {
     await expect(duck.tasks.get('task_1')).resolves.toEqual({ task_id: 'task_1' })
     await duck.approvals.decide('appr_1', 'deny')
     await duck.conversations.rename('conv_1', 'New title')
+    await duck.conversations.get('conv_1')
+    await duck.conversations.get('conv_1', { limit: 50, include: 'events' })
     expect(ipc.calls).toEqual([
       { channel: 'duck:tasks.get', args: ['task_1'] },
       { channel: 'duck:approvals.decide', args: ['appr_1', 'deny'] },
-      { channel: 'duck:conversations.rename', args: ['conv_1', 'New title'] }
+      { channel: 'duck:conversations.rename', args: ['conv_1', 'New title'] },
+      { channel: 'duck:conversations.get', args: ['conv_1'] },
+      { channel: 'duck:conversations.get', args: ['conv_1', { limit: 50, include: 'events' }] }
     ])
   })
 

@@ -31,6 +31,7 @@ import type {
   AuditQuery,
   ChatRequest,
   ContinueRequest,
+  ConversationQuery,
   ExperienceQuery,
   ForgetMemory,
   ListConversationsQuery,
@@ -92,7 +93,8 @@ export interface DuckApi {
   }
   conversations: {
     list(query?: ListConversationsQuery): Promise<ConversationSummary[]>
-    get(conversationId: string): Promise<ConversationDetail>
+    /** Every message; with `query`, a page of the newest (and, with `include: 'events'`, their tasks' events). */
+    get(conversationId: string, query?: ConversationQuery): Promise<ConversationDetail>
     rename(conversationId: string, title: string): Promise<ConversationSummary>
     delete(conversationId: string): Promise<void>
   }

@@ -137,7 +137,14 @@ export interface ConversationDetail {
   conversation_id: string
   title: string
   workspace: string
+  /** Oldest first: every message, or with `limit` / `before` one page of the newest. */
   messages: MessageRecord[]
+  /** Only when paged (`limit` or `before` given): whether older messages remain. */
+  has_more?: boolean
+  /** Only when paged: the `before` that reads the next older page (the oldest message here), or null. */
+  next_before?: string | null
+  /** Only with `include=events`: each returned task's persisted events, by seq. */
+  task_events?: Record<string, TaskEventRecord[]>
 }
 
 export interface MemoryRecord {

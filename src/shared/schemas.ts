@@ -72,6 +72,26 @@ export const ListConversationsQuerySchema = z.strictObject({
 })
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuerySchema>
 
+/** Messages read when a page is asked for with `before` alone. */
+export const CONVERSATION_PAGE_DEFAULT = 100
+
+/**
+ * Paging a conversation (all optional; none gives every message, as before): the newest
+ * `limit` messages, or those older than the message `before`; `include=events` adds the
+ * persisted events of the returned messages' tasks.
+ */
+export const ConversationQuerySchema = z.strictObject({
+  limit: limitSchema.optional(),
+  before: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(200, 'is too long')
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a message id')
+    .optional(),
+  include: z.enum(['events'], 'must be "events"').optional()
+})
+export type ConversationQuery = z.infer<typeof ConversationQuerySchema>
+
 export const RenameConversationSchema = z.strictObject({
   title: z.string().trim().min(1, 'must not be empty').max(200, 'is too long')
 })

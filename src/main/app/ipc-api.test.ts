@@ -143,6 +143,42 @@ describe('DuckApi over IPC, against a real DuckService', () => {
     })
   })
 
+  it("pages a conversation with its tasks' events, and checks the page the same way HTTP does", async () => {
+    const list = (await shell.call(shell.main, 'conversations.list')) as IpcResult<{ conversation_id: string }[]>
+    const id = list.ok ? list.value[0]?.conversation_id : undefined
+    const whole = (await shell.call(shell.main, 'conversations.get', id)) as IpcResult<Record<string, unknown>>
+    expect(whole.ok && Object.keys(whole.value).sort()).toEqual(['conversation_id', 'messages', 'title', 'workspace'])
+    const page = (await shell.call(shell.main, 'conversations.get', id, { limit: 1, include: 'events' })) as IpcResult<{
+      messages: { role: string; task_id: string }[]
+      has_more: boolean
+      next_before: string
+      task_events: Record<string, { event_type: string }[]>
+    }>
+    expect(page.ok).toBe(true)
+    if (!page.ok) return
+    expect(page.value.messages.map((m) => m.role)).toEqual(['assistant'])
+    expect(page.value.has_more).toBe(true)
+    const taskId = page.value.messages[0]?.task_id as string
+    expect(page.value.task_events[taskId]?.at(-1)?.event_type).toBe('done')
+    const older = (await shell.call(shell.main, 'conversations.get', id, {
+      before: page.value.next_before
+    })) as IpcResult<{
+      messages: { role: string }[]
+      has_more: boolean
+    }>
+    expect(older).toMatchObject({ ok: true, value: { messages: [{ role: 'user' }], has_more: false } })
+    for (const bad of [{ limit: 0 }, { limit: 'ten' }, { before: '../x' }, { include: 'everything' }, { offset: 5 }]) {
+      expect(await shell.call(shell.main, 'conversations.get', id, bad)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' }
+      })
+    }
+    expect(await shell.call(shell.main, 'conversations.get', id, { before: 'msg_elsewhere' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('before: no message msg_elsewhere') }
+    })
+  })
+
   it('lets quick ask start no task while paused', async () => {
     shell.paused.value = true
     const result = await shell.call(

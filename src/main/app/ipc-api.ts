@@ -120,7 +120,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
     'approvals.deleteRule': (_ctx, ruleId) => service.deleteRule(ruleId),
 
     'conversations.list': (_ctx, query) => service.listConversations(query),
-    'conversations.get': (_ctx, conversationId) => service.getConversation(conversationId),
+    'conversations.get': (_ctx, conversationId, query) => service.getConversation(conversationId, query),
     'conversations.rename': (_ctx, conversationId, title) => service.renameConversation(conversationId, { title }),
     'conversations.delete': (_ctx, conversationId) => service.deleteConversation(conversationId),
 

@@ -302,7 +302,7 @@ async function start(): Promise<void> {
     createDesktopHandlers({
       pickFolder: (ctx) => pickFolder(ctx),
       openConversation: (conversationId) => {
-        const conversation = duck.getConversation(conversationId)
+        const conversation = duck.getConversation(conversationId, { limit: 1 })
         quickAsk.hide()
         mainWindow.showConversation(conversation.conversation_id)
       },

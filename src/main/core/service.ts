@@ -33,6 +33,7 @@ import {
   ExperienceQuerySchema,
   ForgetMemorySchema,
   IdSchema,
+  ConversationQuerySchema,
   ListConversationsQuerySchema,
   MemoryQuerySchema,
   ModelsQuerySchema,
@@ -669,10 +670,14 @@ export class DuckService {
     return conversations.listConversations(this.db, q.q?.trim() || undefined, q.limit ?? 100)
   }
 
-  getConversation(conversationId: unknown): ConversationDetail {
+  getConversation(conversationId: unknown, query?: unknown): ConversationDetail {
     const id = parseId(conversationId, 'conversation')
-    const detail = conversations.getConversation(this.db, id)
-    if (!detail) throw new DuckApiError('not_found', `No conversation ${id}.`)
+    const q = parseInput(ConversationQuerySchema, query)
+    const detail = conversations.getConversation(this.db, id, q)
+    if (detail === 'no_conversation') throw new DuckApiError('not_found', `No conversation ${id}.`)
+    if (detail === 'unknown_before') {
+      throw new DuckApiError('invalid_input', `before: no message ${q.before ?? ''} in conversation ${id}.`)
+    }
     return detail
   }
 

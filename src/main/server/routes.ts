@@ -107,7 +107,7 @@ export function registerRoutes(app: Hono, service: DuckService): void {
   )
 
   app.get('/v1/conversations', (c) => c.json(service.listConversations(query(c))))
-  app.get('/v1/conversations/:id', (c) => c.json(service.getConversation(c.req.param('id'))))
+  app.get('/v1/conversations/:id', (c) => c.json(service.getConversation(c.req.param('id'), query(c))))
   app.patch('/v1/conversations/:id', async (c) =>
     c.json(service.renameConversation(c.req.param('id'), await jsonBody(c)))
   )

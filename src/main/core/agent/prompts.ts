@@ -24,7 +24,8 @@ export interface PromptContext {
 
 export const OBSERVATION_PROMPT_CHARS = 8000
 const HISTORY_CHARS = 24_000
-const HISTORY_MESSAGES = 20
+/** At most this many earlier messages go into a prompt (the store reads no more than these). */
+export const HISTORY_MESSAGES = 20
 
 const PLANNER_SYSTEM = `You are Duck's planner. Duck is a desktop assistant that works inside one workspace folder on
 the user's computer. Decide which tool actions, if any, are needed before the answer can be

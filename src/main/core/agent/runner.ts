@@ -14,7 +14,7 @@ import * as tasks from '../store/tasks-repo'
 import type { ToolRegistry } from '../tools/registry'
 import { ActionRunner, auditFields } from './actions'
 import { TaskEmitter, type StreamListener } from './emitter'
-import type { PromptContext } from './prompts'
+import { HISTORY_MESSAGES, type PromptContext } from './prompts'
 import { EMPTY_STATS, Paused, TaskError, type Run, type StoredTask } from './run'
 import { planDirective, streamAnswer } from './thinking'
 import type { TaskOptions, TaskState } from './state'
@@ -377,7 +377,7 @@ export class TaskRunner {
       state: task.state,
       emitter,
       signal: controller.signal,
-      history: tasks.conversationHistory(db, task.conversationId, taskId),
+      history: tasks.conversationHistory(db, task.conversationId, taskId, HISTORY_MESSAGES),
       context: { reference: [], plannerReference: [] },
       content: message?.content ?? '',
       reasoning: message?.reasoning ?? ''

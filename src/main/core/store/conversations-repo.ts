@@ -1,5 +1,6 @@
-import type { ConversationDetail, ConversationSummary, MessageRecord } from '../../../shared/dto'
-import type { TaskStatus } from '../../../shared/events'
+import type { ConversationDetail, ConversationSummary, MessageRecord, TaskEventRecord } from '../../../shared/dto'
+import type { DuckEventType, TaskStatus } from '../../../shared/events'
+import { CONVERSATION_PAGE_DEFAULT } from '../../../shared/schemas'
 import type { Db } from './database'
 import { now, stmt } from './statements'
 
@@ -55,21 +56,50 @@ export function deleteConversation(db: Db, id: string): boolean {
   return stmt(db, 'DELETE FROM conversations WHERE id = ?').run(id).changes > 0
 }
 
+/**
+ * Conversations whose title or a message contains `q` (case-insensitive), newest first. Three
+ * characters or more are looked up in the trigram indexes (`messages_fts`,
+ * `conversation_titles_fts`); shorter queries, which no trigram can hold, scan with LIKE.
+ */
 export function listConversations(db: Db, q: string | undefined, limit: number): ConversationSummary[] {
-  const rows = q
-    ? (stmt(
-        db,
-        `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
-         WHERE c.title LIKE ? ESCAPE '\\' OR EXISTS (
-           SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ? ESCAPE '\\')
-         ORDER BY c.updated_at DESC LIMIT ?`
-      ).all(likePattern(q), likePattern(q), limit) as ConversationRow[])
-    : (stmt(
-        db,
-        `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
-         ORDER BY c.updated_at DESC LIMIT ?`
-      ).all(limit) as ConversationRow[])
+  if (!q) {
+    const rows = stmt(
+      db,
+      `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+       ORDER BY c.updated_at DESC LIMIT ?`
+    ).all(limit) as ConversationRow[]
+    return rows.map(toSummary)
+  }
+  const rows =
+    [...q].length >= 3
+      ? (stmt(db, SEARCH_SQL).all({ match: ftsPhrase(q), limit }) as ConversationRow[])
+      : (stmt(
+          db,
+          `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+           WHERE c.title LIKE @like ESCAPE '\\' OR EXISTS (
+             SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE @like ESCAPE '\\')
+           ORDER BY c.updated_at DESC LIMIT @limit`
+        ).all({ like: likePattern(q), limit }) as ConversationRow[])
   return rows.map(toSummary)
+}
+
+/** The indexed search (exported for the query-plan test and the benchmark). */
+export const SEARCH_SQL = `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+  WHERE c.id IN (
+    SELECT m.conversation_id FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid
+      WHERE messages_fts MATCH @match
+    UNION
+    SELECT t.conversation_id FROM conversation_titles_fts CROSS JOIN conversation_titles t
+      ON t.key = conversation_titles_fts.rowid
+      WHERE conversation_titles_fts MATCH @match)
+  ORDER BY c.updated_at DESC LIMIT @limit`
+
+/**
+ * The user's text as one FTS5 string: quotes doubled, so operators, columns, `*`, `^` and
+ * parentheses in it are plain characters. A trigram string matches it as a substring.
+ */
+export function ftsPhrase(q: string): string {
+  return `"${q.replace(/"/g, '""')}"`
 }
 
 function likePattern(q: string): string {
@@ -148,13 +178,106 @@ export function listMessages(db: Db, conversationId: string): MessageRecord[] {
   return rows.map(toMessage)
 }
 
-export function getConversation(db: Db, id: string): ConversationDetail | undefined {
+const MESSAGE_COLUMNS = 'seq, id, role, content, reasoning, status, task_id, created_at'
+
+/** The newest page and the page before a message (exported for the query-plan test). */
+export const PAGE_SQL = {
+  newest: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = @conversation
+    ORDER BY created_at DESC, seq DESC LIMIT @limit`,
+  before: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = @conversation
+    AND (created_at, seq) < (@created_at, @seq)
+    ORDER BY created_at DESC, seq DESC LIMIT @limit`
+} as const
+
+/**
+ * One page of a conversation, oldest first: its newest `limit` messages, or with `before` the
+ * `limit` messages before that one. Walks `messages_by_conversation` backwards from where the
+ * page starts, so a page costs the same however long the conversation is. Null when `before`
+ * is not a message of this conversation.
+ */
+export function messagePage(
+  db: Db,
+  conversationId: string,
+  page: { limit: number; before?: string | undefined }
+): { messages: MessageRecord[]; hasMore: boolean } | null {
+  let rows: (MessageRow & { seq: number })[]
+  if (page.before === undefined) {
+    rows = stmt(db, PAGE_SQL.newest).all({ conversation: conversationId, limit: page.limit + 1 }) as typeof rows
+  } else {
+    const anchor = stmt(db, 'SELECT seq, created_at FROM messages WHERE id = ? AND conversation_id = ?').get(
+      page.before,
+      conversationId
+    ) as { seq: number; created_at: string } | undefined
+    if (!anchor) return null
+    rows = stmt(db, PAGE_SQL.before).all({
+      conversation: conversationId,
+      created_at: anchor.created_at,
+      seq: anchor.seq,
+      limit: page.limit + 1
+    }) as typeof rows
+  }
+  const hasMore = rows.length > page.limit
+  if (hasMore) rows.length = page.limit
+  return { messages: rows.reverse().map(toMessage), hasMore }
+}
+
+/** The persisted events of these tasks, each by seq (one query, the primary key's order). */
+export function eventsOfTasks(db: Db, taskIds: string[]): Record<string, TaskEventRecord[]> {
+  const byTask: Record<string, TaskEventRecord[]> = {}
+  if (taskIds.length === 0) return byTask
+  for (const id of taskIds) byTask[id] = []
+  const rows = stmt(
+    db,
+    `SELECT e.task_id, e.seq, e.event_type, e.payload, e.created_at
+     FROM json_each(?) AS j JOIN task_events e ON e.task_id = j.value ORDER BY e.task_id, e.seq`
+  ).all(JSON.stringify(taskIds)) as {
+    task_id: string
+    seq: number
+    event_type: DuckEventType
+    payload: string
+    created_at: string
+  }[]
+  for (const row of rows) {
+    byTask[row.task_id]?.push({
+      seq: row.seq,
+      event_type: row.event_type,
+      payload: JSON.parse(row.payload) as Record<string, unknown>,
+      created_at: row.created_at
+    })
+  }
+  return byTask
+}
+
+/** What a page asks for, as the service parsed it (see ConversationQuerySchema). */
+export interface ConversationPage {
+  limit?: number | undefined
+  before?: string | undefined
+  include?: 'events' | undefined
+}
+
+export type ConversationRead = ConversationDetail | 'no_conversation' | 'unknown_before'
+
+export function getConversation(db: Db, id: string, query: ConversationPage = {}): ConversationRead {
   const summary = getConversationRow(db, id)
-  if (!summary) return undefined
-  return {
+  if (!summary) return 'no_conversation'
+  const detail: ConversationDetail = {
     conversation_id: summary.conversation_id,
     title: summary.title,
     workspace: summary.workspace,
-    messages: listMessages(db, id)
+    messages: []
   }
+  if (query.limit === undefined && query.before === undefined) {
+    detail.messages = listMessages(db, id)
+  } else {
+    const page = messagePage(db, id, { limit: query.limit ?? CONVERSATION_PAGE_DEFAULT, before: query.before })
+    if (!page) return 'unknown_before'
+    detail.messages = page.messages
+    detail.has_more = page.hasMore
+    detail.next_before = page.hasMore ? (page.messages[0]?.message_id ?? null) : null
+  }
+  if (query.include === 'events') {
+    const taskIds = [...new Set(detail.messages.flatMap((m) => (m.task_id ? [m.task_id] : [])))]
+    detail.task_events = eventsOfTasks(db, taskIds)
+  }
+  return detail
 }

@@ -127,15 +127,25 @@ export function listEvents(db: Db, taskId: string): TaskEventRecord[] {
   }))
 }
 
-/** The conversation's finished exchanges, oldest first, for the next task's prompt. */
+/** What the newest-N history query runs (exported for the query-plan test and the benchmark). */
+export const HISTORY_SQL = `SELECT role, content FROM messages
+  WHERE conversation_id = ? AND (task_id IS NULL OR task_id != ?) AND content != ''
+  ORDER BY created_at DESC, rowid DESC LIMIT ?`
+
+/**
+ * The conversation's newest `limit` finished messages, oldest first, for the next task's prompt.
+ * It walks `messages_by_conversation` backwards and stops after `limit` rows, so its cost does
+ * not grow with the length of the conversation.
+ */
 export function conversationHistory(
   db: Db,
   conversationId: string,
-  excludeTaskId: string
+  excludeTaskId: string,
+  limit: number
 ): { role: 'user' | 'assistant'; content: string }[] {
-  return stmt(
-    db,
-    `SELECT role, content FROM messages WHERE conversation_id = ? AND (task_id IS NULL OR task_id != ?)
-       AND content != '' ORDER BY created_at, rowid`
-  ).all(conversationId, excludeTaskId) as { role: 'user' | 'assistant'; content: string }[]
+  const newest = stmt(db, HISTORY_SQL).all(conversationId, excludeTaskId, limit) as {
+    role: 'user' | 'assistant'
+    content: string
+  }[]
+  return newest.reverse()
 }

@@ -103,7 +103,7 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
     },
     conversations: {
       list: (query) => request('GET', '/v1/conversations', undefined, query),
-      get: (id) => request('GET', `/v1/conversations/${enc(id)}`),
+      get: (id, query) => request('GET', `/v1/conversations/${enc(id)}`, undefined, query),
       rename: (id, title) => request('PATCH', `/v1/conversations/${enc(id)}`, { title }),
       delete: (id) => request('DELETE', `/v1/conversations/${enc(id)}`)
     },

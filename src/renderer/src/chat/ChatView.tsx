@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { NEW_CHAT, useDuck } from '../store'
 import { cancelTask, retrySend, sendMessage } from '../store/actions/chat'
-import { openConversation } from '../store/actions/conversations'
+import { loadOlderMessages, openConversation } from '../store/actions/conversations'
 import { setDraft } from '../store/actions/ui'
 import { selectRunningTask } from '../store/selectors'
 import { ConnectModel } from '../views/ConnectModel'
@@ -27,6 +27,18 @@ export function ChatView() {
     useShallow((s) => ({ modelStatus: s.modelStatus, connected: s.connection.status === 'connected' }))
   )
   const { scrollRef, contentRef, onScroll, pin } = useStickToBottom<HTMLDivElement, HTMLDivElement>(key)
+  const older = thread?.older
+  const loadEarlier = (): void => {
+    if (!active || !older || older.status === 'loading') return
+    // The thread keeps the turns in view where they are when older ones arrive above them.
+    void loadOlderMessages(active)
+  }
+  const onScrollThread = (): void => {
+    onScroll()
+    const el = scrollRef.current
+    // Reaching the top reads the page before (not after a failure: the button retries that).
+    if (el && el.scrollTop < 200 && older?.status === 'idle') loadEarlier()
+  }
 
   const all = thread?.items
   // Messages outside a task show only when they are the user's (an answer belongs to its task).
@@ -38,8 +50,26 @@ export function ChatView() {
 
   return (
     <div className="chat">
-      <div className="chat__scroll" ref={scrollRef} onScroll={onScroll}>
+      <div className="chat__scroll" ref={scrollRef} onScroll={onScrollThread}>
         <div className="chat__column" ref={contentRef}>
+          {older && (
+            <div className="chat__earlier">
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                onClick={loadEarlier}
+                aria-disabled={older.status === 'loading'}
+                aria-busy={older.status === 'loading'}
+              >
+                {older.status === 'loading' ? 'Loading earlier messages…' : 'Load earlier messages'}
+              </button>
+              {older.status === 'error' && older.error && (
+                <p className="chat__earlier-error" role="alert">
+                  Could not load earlier messages: {older.error}
+                </p>
+              )}
+            </div>
+          )}
           {showConnect ? (
             <ConnectModel />
           ) : empty ? (

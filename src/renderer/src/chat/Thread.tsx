@@ -85,6 +85,7 @@ export const Thread = memo(function Thread({
     [items]
   )
 
+  const firstKey = useRef<string | null>(null)
   const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
     count: items.length,
     getScrollElement: () => scrollRef.current,
@@ -109,6 +110,20 @@ export const Thread = memo(function Thread({
       return size
     }
   })
+
+  // Older turns put in front (a page read when the person reached the top): scroll down by
+  // their height, so the turns in view stay where they were. Until that scroll has been seen,
+  // the list must not adjust the position itself for the turns it measures up there: it would
+  // do so from the position before.
+  // Older turns put in front (a page read when the person reached the top): the turn that was
+  // first stays at the top of the view, where it was.
+  useLayoutEffect(() => {
+    const previous = firstKey.current
+    firstKey.current = items[0] ? itemKey(items[0]) : null
+    if (previous === null || previous === firstKey.current) return
+    const index = items.findIndex((item) => itemKey(item) === previous)
+    if (index > 0) virtualizer.scrollToIndex(index, { align: 'start' })
+  }, [items, virtualizer])
 
   // Where the list starts in the scroll container (the column's padding, a notice above it).
   useLayoutEffect(() => {

@@ -102,6 +102,15 @@ export interface ThreadView {
   items: ThreadItem[]
   status: 'loading' | 'ready' | 'error'
   error: string | null
+  /** Older messages than the first item, read a page at a time (absent: none known). */
+  older?: OlderMessages
+}
+
+export interface OlderMessages {
+  /** The `before` cursor of the next older page. */
+  cursor: string
+  status: 'idle' | 'loading' | 'error'
+  error: string | null
 }
 
 /** A message sent whose task has not reported back yet. */
