@@ -42,6 +42,7 @@ import {
   type LoadRequest,
   type WorkerErrorCode
 } from './protocol'
+import { LinkedAbort } from '../model/linked-abort'
 
 type NodeLlamaCpp = typeof NodeLlamaCppModule
 type ReasoningMode = ChatRequest['reasoning']
@@ -687,13 +688,14 @@ class Engine {
       this.reply({ type: 'delta', id: request.id, kind, text, tokens })
     }
 
-    // Stops generation when the context window is full (see `contextShift` below).
-    const full = new AbortController()
+    // Follows the request's signal; stops generation when the context window is full (see
+    // `contextShift` below).
+    const full = new LinkedAbort(signal)
     let stopReason: string
     try {
       const temperature = request.temperature ?? DEFAULT_TEMPERATURE
       const response = await chat.generateResponse(history, {
-        signal: AbortSignal.any([signal, full.signal]),
+        signal: full.signal,
         stopOnAbortSignal: true,
         ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
         temperature,
@@ -729,6 +731,7 @@ class Engine {
       if (!contextFull) throw error
       stopReason = 'context'
     } finally {
+      full.unlink()
       chat.dispose({ disposeSequence: false })
     }
     if (signal.aborted) throw new WorkerError('cancelled', 'The request was cancelled.')
