@@ -42,7 +42,6 @@ import {
   type LoadRequest,
   type WorkerErrorCode
 } from './protocol'
-import { LinkedAbort } from '../model/linked-abort'
 
 type NodeLlamaCpp = typeof NodeLlamaCppModule
 type ReasoningMode = ChatRequest['reasoning']
@@ -688,14 +687,13 @@ class Engine {
       this.reply({ type: 'delta', id: request.id, kind, text, tokens })
     }
 
-    // Follows the request's signal; stops generation when the context window is full (see
-    // `contextShift` below).
-    const full = new LinkedAbort(signal)
+    // Stops generation when the context window is full (see `contextShift` below).
+    const full = new AbortController()
     let stopReason: string
     try {
       const temperature = request.temperature ?? DEFAULT_TEMPERATURE
       const response = await chat.generateResponse(history, {
-        signal: full.signal,
+        signal: AbortSignal.any([signal, full.signal]),
         stopOnAbortSignal: true,
         ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
         temperature,
@@ -731,7 +729,6 @@ class Engine {
       if (!contextFull) throw error
       stopReason = 'context'
     } finally {
-      full.unlink()
       chat.dispose({ disposeSequence: false })
     }
     if (signal.aborted) throw new WorkerError('cancelled', 'The request was cancelled.')
