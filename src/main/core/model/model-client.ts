@@ -20,6 +20,7 @@ import type {
 import type { ModelCapabilities, ReasoningFormat, StructuredOutputRung } from '../../../shared/engine'
 import type { ModelRole, ReasoningMode } from '../../../shared/schemas'
 import { ModelError } from './errors'
+import { LinkedAbort } from './linked-abort'
 import { readChunkBatches } from './sse-chunks'
 import { splitThink, ThinkTagParser } from './think'
 import type {
@@ -206,8 +207,15 @@ export class ModelClient implements ChatModel {
 
   private async readContextLength(model: string, signal?: AbortSignal): Promise<number | null> {
     const origin = originOf(this.baseURL)
-    const timeout = AbortSignal.timeout(5000)
-    const sig = signal ? AbortSignal.any([signal, timeout]) : timeout
+    const link = new LinkedAbort(signal, AbortSignal.timeout(5000))
+    try {
+      return await this.readContextLengthWith(model, origin, link.signal)
+    } finally {
+      link.unlink()
+    }
+  }
+
+  private async readContextLengthWith(model: string, origin: string, sig: AbortSignal): Promise<number | null> {
     const headers = { authorization: `Bearer ${this.apiKey}` }
     const getJson = async (url: string, init: RequestInit = {}): Promise<unknown> => {
       try {
@@ -348,9 +356,10 @@ export class ModelClient implements ChatModel {
     const userSignal = opts.signal
     if (userSignal?.aborted) throw cancelledError(userSignal.reason)
 
-    // Watchdog: aborts the request through `local` and remembers why.
-    const local = new AbortController()
-    const signal = userSignal !== undefined ? AbortSignal.any([userSignal, local.signal]) : local.signal
+    // The request's own signal: follows the caller's (unlinked once the request is over), and
+    // the watchdog aborts it, remembering why.
+    const local = new LinkedAbort(userSignal)
+    const signal = local.signal
     const watch = new StreamWatchdog(
       (phase) => local.abort(new Error(`model stream stalled (${phase})`)),
       this.firstChunkTimeoutMs,
@@ -374,6 +383,7 @@ export class ModelClient implements ChatModel {
       response = await this.openStream(params, extras, signal)
     } catch (error) {
       watch.stop()
+      local.unlink()
       throw this.toModelError(error, { model, signal: userSignal, stalled: watch.stalled })
     }
 
@@ -437,6 +447,7 @@ export class ModelClient implements ChatModel {
       throw this.toModelError(error, { model, signal: userSignal, stalled: watch.stalled, streaming: true })
     } finally {
       watch.stop()
+      local.unlink()
     }
 
     // A read cut short by the watchdog or the person may end quietly: find out why.
