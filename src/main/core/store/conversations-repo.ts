@@ -55,21 +55,50 @@ export function deleteConversation(db: Db, id: string): boolean {
   return stmt(db, 'DELETE FROM conversations WHERE id = ?').run(id).changes > 0
 }
 
+/**
+ * Conversations whose title or a message contains `q` (case-insensitive), newest first. Three
+ * characters or more are looked up in the trigram indexes (`messages_fts`,
+ * `conversation_titles_fts`); shorter queries, which no trigram can hold, scan with LIKE.
+ */
 export function listConversations(db: Db, q: string | undefined, limit: number): ConversationSummary[] {
-  const rows = q
-    ? (stmt(
-        db,
-        `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
-         WHERE c.title LIKE ? ESCAPE '\\' OR EXISTS (
-           SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ? ESCAPE '\\')
-         ORDER BY c.updated_at DESC LIMIT ?`
-      ).all(likePattern(q), likePattern(q), limit) as ConversationRow[])
-    : (stmt(
-        db,
-        `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
-         ORDER BY c.updated_at DESC LIMIT ?`
-      ).all(limit) as ConversationRow[])
+  if (!q) {
+    const rows = stmt(
+      db,
+      `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+       ORDER BY c.updated_at DESC LIMIT ?`
+    ).all(limit) as ConversationRow[]
+    return rows.map(toSummary)
+  }
+  const rows =
+    [...q].length >= 3
+      ? (stmt(db, SEARCH_SQL).all({ match: ftsPhrase(q), limit }) as ConversationRow[])
+      : (stmt(
+          db,
+          `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+           WHERE c.title LIKE @like ESCAPE '\\' OR EXISTS (
+             SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE @like ESCAPE '\\')
+           ORDER BY c.updated_at DESC LIMIT @limit`
+        ).all({ like: likePattern(q), limit }) as ConversationRow[])
   return rows.map(toSummary)
+}
+
+/** The indexed search (exported for the query-plan test and the benchmark). */
+export const SEARCH_SQL = `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+  WHERE c.id IN (
+    SELECT m.conversation_id FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid
+      WHERE messages_fts MATCH @match
+    UNION
+    SELECT t.conversation_id FROM conversation_titles_fts CROSS JOIN conversation_titles t
+      ON t.key = conversation_titles_fts.rowid
+      WHERE conversation_titles_fts MATCH @match)
+  ORDER BY c.updated_at DESC LIMIT @limit`
+
+/**
+ * The user's text as one FTS5 string: quotes doubled, so operators, columns, `*`, `^` and
+ * parentheses in it are plain characters. A trigram string matches it as a substring.
+ */
+export function ftsPhrase(q: string): string {
+  return `"${q.replace(/"/g, '""')}"`
 }
 
 function likePattern(q: string): string {

@@ -9,6 +9,7 @@ import { migration008FileChanges } from './008_file_changes'
 import { migration009Mcp } from './009_mcp'
 import { migration010RuleArguments } from './010_rule_arguments'
 import { migration011CommandPreviews } from './011_command_previews'
+import { migration012ConversationSearch } from './012_conversation_search'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008FileChanges,
   migration009Mcp,
   migration010RuleArguments,
-  migration011CommandPreviews
+  migration011CommandPreviews,
+  migration012ConversationSearch
 ]
