@@ -73,7 +73,13 @@ export function fillAudit(db: Db, count: number): { newest: string; oldest: stri
   let at = START
   let first = ''
   let last = ''
+  // The search index is filled in one pass after the rows (FTS5's 'rebuild'), several times
+  // faster than its per-row trigger; the trigger is put back as it was, in the same transaction.
+  const trigger = db
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'command_audit_fts_insert'")
+    .get() as { sql: string } | undefined
   db.transaction(() => {
+    if (trigger) db.exec('DROP TRIGGER command_audit_fts_insert')
     for (let i = 0; i < count; i++) {
       if (i % 10 !== 9) at += 1 + Math.floor(next() * 30_000)
       const iso = new Date(at).toISOString()
@@ -104,6 +110,10 @@ export function fillAudit(db: Db, count: number): { newest: string; oldest: stri
         iso,
         iso
       )
+    }
+    if (trigger) {
+      db.exec("INSERT INTO command_audit_fts (command_audit_fts) VALUES ('rebuild')")
+      db.exec(trigger.sql)
     }
   })()
   return { newest: last, oldest: first }
