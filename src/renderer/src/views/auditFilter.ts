@@ -2,6 +2,7 @@ import type { AuditRecord } from '../../../shared/dto'
 import type { AuditDecision, RiskLevel } from '../../../shared/events'
 import { toCsv } from '../lib/csv'
 import { riskKey } from '../lib/format'
+import type { AuditFilterQuery } from '../../../shared/schemas'
 
 export type RiskFilter = RiskLevel | 'privileged'
 
@@ -29,6 +30,18 @@ export function filterAudit(rows: AuditRecord[], filter: AuditFilter): AuditReco
     if (text && !`${p.command}\n${p.workspace}\n${p.action_type}`.toLowerCase().includes(text)) return false
     return true
   })
+}
+
+/** The view's chips and search as the server's filters (over every row of the audit). */
+export function auditQuery(filter: AuditFilter): AuditFilterQuery {
+  const text = filter.text.trim()
+  const kind = filter.kinds?.length === 1 ? filter.kinds[0] : undefined
+  return {
+    ...(filter.risks.length ? { risk: filter.risks } : {}),
+    ...(filter.decisions.length ? { decision: filter.decisions } : {}),
+    ...(kind ? { kind } : {}),
+    ...(text ? { q: text } : {})
+  }
 }
 
 const HEADER = [
