@@ -1,6 +1,5 @@
 import type { AuditRecord } from '../../../shared/dto'
 import type { AuditDecision, RiskLevel } from '../../../shared/events'
-import { toCsv } from '../lib/csv'
 import { riskKey } from '../lib/format'
 import type { AuditFilterQuery } from '../../../shared/schemas'
 
@@ -42,35 +41,4 @@ export function auditQuery(filter: AuditFilter): AuditFilterQuery {
     ...(kind ? { kind } : {}),
     ...(text ? { q: text } : {})
   }
-}
-
-const HEADER = [
-  'time',
-  'command',
-  'action_type',
-  'risk_level',
-  'decision',
-  'approved',
-  'exit_code',
-  'workspace',
-  'task_id',
-  'conversation_id'
-]
-
-export function auditCsv(rows: AuditRecord[]): string {
-  return toCsv(
-    HEADER,
-    rows.map((r) => [
-      r.created_at,
-      r.payload.command,
-      r.payload.action_type,
-      r.payload.risk_level,
-      r.payload.decision,
-      r.payload.approved,
-      r.payload.exit_code,
-      r.payload.workspace,
-      r.payload.task_id,
-      r.payload.conversation_id ?? ''
-    ])
-  )
 }
