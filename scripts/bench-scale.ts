@@ -1,17 +1,18 @@
 /**
- * `npm run bench:scale`: Duck with months of history — a long conversation, a long thread in
- * the window, and many tasks in one server's life. Each part builds its data directly (SQLite,
+ * `npm run bench:scale`: Duck with months of history — a long conversation, an audit log of a
+ * million rows, a long thread in the window, and many tasks in one server's life. Each part builds its data directly (SQLite,
  * in a temporary folder) and prints its figures; `--only <part>[,<part>]` runs some.
  * Needs `npm run build` first (the parts run the built server and window).
  *
- * Parts: conversations (scripts/scale/conversations.ts), thread (thread.ts,
+ * Parts: conversations (scripts/scale/conversations.ts), audit (audit.ts), thread (thread.ts,
  * Debian Chromium), memory (memory.ts, the longest: 1,000 tasks twice).
  */
+import { runAudit } from './scale/audit'
 import { runConversations } from './scale/conversations'
 import { runMemory } from './scale/memory'
 import { runThread } from './scale/thread'
 
-const parts = { conversations: runConversations, thread: runThread, memory: runMemory }
+const parts = { conversations: runConversations, audit: runAudit, thread: runThread, memory: runMemory }
 type Part = keyof typeof parts
 
 const only = process.argv.indexOf('--only')

@@ -94,7 +94,11 @@ test('sudo: approval, a wrong password, the right one, the answer — and no tra
   )
   expect(csvText).toContain('sudo apt update')
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON' }).click()])
-  const rows = JSON.parse(readFileSync(await json.path(), 'utf8')) as { payload: { command: string } }[]
+  // JSON lines: one audit record per line.
+  const rows = readFileSync(await json.path(), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { payload: { command: string } })
   expect(rows.map((r) => r.payload.command)).toContain('sudo apt update')
   for (const text of [csvText, JSON.stringify(rows)]) expect(text).not.toContain(CANARY_PASSWORD)
 

@@ -1,4 +1,5 @@
 import type { DuckApi } from '../shared/api'
+import { exportByChunks, type AuditExportChunkAnswer } from '../shared/audit-export'
 import type { ApiMethod } from '../shared/ipc'
 import { createStreamRouter, invoke, type IpcRendererLike, type StreamRouter } from './ipc-client'
 
@@ -48,7 +49,10 @@ export function createDuckApi(ipc: IpcRendererLike, streams: StreamRouter = crea
       delete: (conversationId) => call('conversations.delete', conversationId)
     },
     audit: {
-      commands: (query) => call('audit.commands', query)
+      commands: (query) => call('audit.commands', query),
+      page: (query) => call('audit.page', query),
+      export: (query, options) =>
+        exportByChunks((cursor) => call<AuditExportChunkAnswer>('audit.export', query, cursor), options)
     },
     memory: {
       list: (query) => call('memory.list', query),

@@ -5,6 +5,7 @@
 import type {
   ApprovalResult,
   ApprovalRule,
+  AuditPage,
   AuditRecord,
   CancelResult,
   CommandPreview,
@@ -28,6 +29,7 @@ import type { DoneEvent, StreamEvent } from './events'
 import type { McpConfigInput, McpServersInfo } from './mcp'
 import type {
   ApprovalDecision,
+  AuditExportQuery,
   AuditQuery,
   ChatRequest,
   ContinueRequest,
@@ -43,6 +45,20 @@ import type {
 
 export type EventListener = (event: StreamEvent) => void
 export type Unsubscribe = () => void
+
+export interface AuditExportOptions {
+  /** After each chunk: rows so far and the total; returning false stops the export (it then rejects with `cancelled`). */
+  onProgress?: (rows: number, total: number) => boolean | void
+}
+
+export interface AuditExportResult {
+  /** The file's text in pieces (make a Blob of them). */
+  parts: string[]
+  rows: number
+  total: number
+  filename: string
+  type: string
+}
 
 export interface StreamOptions {
   /** Aborts the transport; the task itself is stopped with `tasks.cancel`. */
@@ -99,7 +115,12 @@ export interface DuckApi {
     delete(conversationId: string): Promise<void>
   }
   audit: {
+    /** The newest rows that match (one page; the array of `GET /v1/audit/commands`). */
     commands(query?: AuditQuery): Promise<AuditRecord[]>
+    /** One page and the cursor of the next older one (`before`). */
+    page(query?: AuditQuery): Promise<AuditPage>
+    /** Every matching row as CSV or JSON lines, read in chunks with progress. */
+    export(query?: AuditExportQuery, options?: AuditExportOptions): Promise<AuditExportResult>
   }
   memory: {
     list(query?: MemoryQuery): Promise<MemoryResults>

@@ -197,6 +197,13 @@ export interface AuditRecord {
   payload: AuditPayload
 }
 
+/** A page of the audit (IPC; over HTTP the array is the body and the cursor the `X-Next-Cursor` header). */
+export interface AuditPage {
+  items: AuditRecord[]
+  /** `before` for the next, older page; null on the last page. */
+  next_cursor: string | null
+}
+
 export interface ApprovalRule {
   rule_id: string
   tool: string

@@ -40,6 +40,8 @@ export const API_METHODS = [
   'conversations.rename',
   'conversations.delete',
   'audit.commands',
+  'audit.page',
+  'audit.export',
   'memory.list',
   'memory.delete',
   'memory.forget',

@@ -3,7 +3,7 @@
  * parse with these, so a bad payload gets the same clear error everywhere.
  */
 import { z } from 'zod'
-import { RISK_LEVELS } from './events'
+import { AUDIT_DECISIONS, RISK_LEVELS, TOOL_ACTION_TYPES, type AuditDecision, type ToolActionType } from './events'
 
 export const MESSAGE_MAX_CHARS = 100_000
 
@@ -116,10 +116,84 @@ export const ExperienceQuerySchema = z.strictObject({
 })
 export type ExperienceQuery = z.infer<typeof ExperienceQuerySchema>
 
+/** A list as `a,b` (a query string) or an array (IPC): each value one of `values`, at least one. */
+function listOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .union([z.string().max(2000, 'is too long'), z.array(z.string().max(200)).max(50)])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== ''))
+    .pipe(z.array(z.enum(values, { error: `must be a list of ${values.join(', ')}` })).min(1, 'must not be empty'))
+}
+
+/** An instant with a time zone (or a day, `YYYY-MM-DD`, UTC), normalised to the stored form. */
+const instantSchema = z
+  .string()
+  .max(40, 'is too long')
+  .refine(
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) &&
+      !Number.isNaN(Date.parse(v)),
+    'must be an ISO 8601 date or date-time with a time zone, e.g. 2026-03-01 or 2026-03-01T12:00:00Z'
+  )
+  .transform((v) => new Date(v).toISOString())
+
+/** What the audit's risk badge says: a risk level, or `privileged` for privileged action types (whatever their risk). */
+export const AUDIT_RISKS = [...RISK_LEVELS, 'privileged'] as const
+export type AuditRisk = (typeof AUDIT_RISKS)[number]
+export const AUDIT_KINDS = ['command', 'mcp'] as const
+export type AuditKind = (typeof AUDIT_KINDS)[number]
+
+/** Filters over the whole audit (all optional, combined with AND; values of one list with OR). */
+export const AuditFilterShape = {
+  risk: listOf(AUDIT_RISKS).optional(),
+  decision: listOf(AUDIT_DECISIONS).optional(),
+  approved: z
+    .union([z.boolean(), z.enum(['true', 'false'], { error: 'must be true or false' })])
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+  action_type: listOf(TOOL_ACTION_TYPES).optional(),
+  /** `command`: shell commands; `mcp`: tool calls that are not shell commands (rows with a `tool`). */
+  kind: z.enum(AUDIT_KINDS).optional(),
+  workspace: z.string().min(1, 'must not be empty').max(4096, 'is too long').optional(),
+  task_id: idSchema.optional(),
+  /** created_at >= since */
+  since: instantSchema.optional(),
+  /** created_at < until */
+  until: instantSchema.optional(),
+  /** Text in the command (any case, anywhere in it). */
+  q: z.string().max(500, 'is too long').optional()
+}
+
 export const AuditQuerySchema = z.strictObject({
-  limit: limitSchema.optional()
+  limit: limitSchema.optional(),
+  /** The `X-Next-Cursor` of the previous page: the rows older than its last row. */
+  before: z.string().min(1, 'must not be empty').max(200, 'is not a cursor this server gave out').optional(),
+  ...AuditFilterShape
 })
-export type AuditQuery = z.infer<typeof AuditQuerySchema>
+/** The audit's filters as a client sends them (over HTTP a list goes as `a,b`). */
+export interface AuditFilterQuery {
+  risk?: AuditRisk[]
+  decision?: AuditDecision[]
+  approved?: boolean
+  action_type?: ToolActionType[]
+  kind?: AuditKind
+  workspace?: string
+  task_id?: string
+  since?: string
+  until?: string
+  q?: string
+}
+export type AuditQuery = AuditFilterQuery & { limit?: number; before?: string }
+export type ParsedAuditQuery = z.output<typeof AuditQuerySchema>
+
+export const AUDIT_EXPORT_FORMATS = ['csv', 'jsonl'] as const
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number]
+
+export const AuditExportQuerySchema = z.strictObject({
+  format: z.enum(AUDIT_EXPORT_FORMATS, { error: 'must be csv or jsonl' }).optional(),
+  ...AuditFilterShape
+})
+export type AuditExportQuery = AuditFilterQuery & { format?: AuditExportFormat }
+export type ParsedAuditExportQuery = z.output<typeof AuditExportQuerySchema>
 
 export const ROLES = ['action', 'thinker', 'memory_policy', 'critic'] as const
 export type ModelRole = (typeof ROLES)[number]

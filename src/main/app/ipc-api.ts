@@ -34,6 +34,8 @@ export type ServicePort = Pick<
   | 'renameConversation'
   | 'deleteConversation'
   | 'auditCommands'
+  | 'auditPage'
+  | 'auditExportChunk'
   | 'getSettings'
   | 'updateSettings'
   | 'listModels'
@@ -125,6 +127,9 @@ export function createApiHandlers(deps: ApiHandlerDeps): HandlerTable<ApiMethod>
     'conversations.delete': (_ctx, conversationId) => service.deleteConversation(conversationId),
 
     'audit.commands': (_ctx, query) => service.auditCommands(query),
+    'audit.page': (_ctx, query) => service.auditPage(query),
+    // One chunk of an export per call (the preload loops over the cursor and reports progress).
+    'audit.export': (_ctx, query, cursor) => service.auditExportChunk(query, cursor),
 
     'memory.list': (_ctx, query) => service.listMemory(query),
     'memory.delete': (_ctx, memoryId) => service.deleteMemory(memoryId),

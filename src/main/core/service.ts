@@ -2,9 +2,11 @@ import { realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, sep } from 'node:path'
 import { DuckApiError } from '../../shared/api'
+import { AUDIT_CSV_HEADER, auditCsvRow, csvLine } from '../../shared/csv'
 import type {
   ApprovalResult,
   ApprovalRule,
+  AuditPage as AuditPageDto,
   AuditRecord,
   CancelResult,
   CommandPreview,
@@ -27,6 +29,7 @@ import type { DoneEvent } from '../../shared/events'
 import {
   ApprovalDecisionSchema,
   RuleScopeSchema,
+  AuditExportQuerySchema,
   AuditQuerySchema,
   ChatRequestSchema,
   ContinueRequestSchema,
@@ -135,6 +138,49 @@ function roleName(role: ModelRole): string {
       : role === 'memory_policy'
         ? 'memory policy'
         : 'critic'
+}
+
+/** Rows per chunk of an audit export (one keyset query each). */
+export const AUDIT_EXPORT_CHUNK = 2000
+
+export interface AuditExportChunk {
+  text: string
+  /** Audit rows in this chunk (0 for the CSV header). */
+  rows: number
+}
+
+export interface AuditExport {
+  /** Rows that match when the export starts (what a progress bar counts to). */
+  total: number
+  format: 'csv' | 'jsonl'
+  contentType: string
+  filename: string
+  chunks: Generator<AuditExportChunk>
+}
+
+/** One export chunk over IPC. */
+export interface AuditExportChunkDto {
+  text: string
+  rows: number
+  /** Set on the first chunk: how many rows match. */
+  total: number | null
+  next_cursor: string | null
+  contentType: string
+  filename: string
+}
+
+function formatAudit(format: 'csv' | 'jsonl', records: AuditRecord[]): string {
+  let text = ''
+  if (format === 'csv') for (const r of records) text += csvLine(auditCsvRow(r))
+  else for (const r of records) text += JSON.stringify(r) + '\n'
+  return text
+}
+
+function exportFile(format: 'csv' | 'jsonl'): { contentType: string; filename: string } {
+  return {
+    contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    filename: `duck-audit-${new Date().toISOString().slice(0, 10)}.${format}`
+  }
 }
 
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -730,9 +776,67 @@ export class DuckService {
 
   // -- audit -----------------------------------------------------------------------------
 
+  /** `GET /v1/audit/commands`: the array API.md describes (one page; see auditPage). */
   auditCommands(query: unknown): AuditRecord[] {
-    const q = parseInput(AuditQuerySchema, query)
-    return auditRepo.listAudit(this.db, q.limit ?? 200)
+    return this.auditPage(query).items
+  }
+
+  /**
+   * One page of the audit, newest first, filtered over every row; `next_cursor` (HTTP: the
+   * `X-Next-Cursor` header) is the `before` of the next older page, null on the last one.
+   */
+  auditPage(query: unknown): AuditPageDto {
+    const { limit, before, ...filter } = parseInput(AuditQuerySchema, query)
+    let cursor: auditRepo.AuditCursor | undefined
+    if (before !== undefined) {
+      const decoded = auditRepo.decodeAuditCursor(before)
+      if (!decoded) throw new DuckApiError('invalid_input', 'before: is not a cursor this server gave out.')
+      cursor = decoded
+    }
+    const page = auditRepo.pageAudit(this.db, filter, limit ?? 200, cursor)
+    return { items: page.items, next_cursor: page.next ? auditRepo.encodeAuditCursor(page.next) : null }
+  }
+
+  /**
+   * Every matching row as CSV (the window's columns, safe against formula injection) or JSON
+   * lines (the records of `GET /v1/audit/commands`), in chunks: `total` first, for a progress
+   * bar, then `chunks` yields text as it reads the rows (each chunk one short query).
+   */
+  auditExport(query: unknown): AuditExport {
+    const { format = 'csv', ...filter } = parseInput(AuditExportQuerySchema, query)
+    const total = auditRepo.countAudit(this.db, filter)
+    const db = this.db
+    function* chunks(): Generator<AuditExportChunk> {
+      if (format === 'csv') yield { text: csvLine(AUDIT_CSV_HEADER), rows: 0 }
+      for (const records of auditRepo.iterateAudit(db, filter, AUDIT_EXPORT_CHUNK)) {
+        yield { text: formatAudit(format, records), rows: records.length }
+      }
+    }
+    return { total, format, ...exportFile(format), chunks: chunks() }
+  }
+
+  /**
+   * One chunk of an export (IPC): the rows older than `cursor` (none: the newest, and then the
+   * total and, for CSV, the header too), formatted as auditExport does.
+   */
+  auditExportChunk(query: unknown, cursor?: unknown): AuditExportChunkDto {
+    const { format = 'csv', ...filter } = parseInput(AuditExportQuerySchema, query)
+    let before: auditRepo.AuditCursor | undefined
+    if (cursor !== undefined && cursor !== null) {
+      const decoded = typeof cursor === 'string' ? auditRepo.decodeAuditCursor(cursor) : null
+      if (!decoded) throw new DuckApiError('invalid_input', 'cursor: is not a cursor this server gave out.')
+      before = decoded
+    }
+    const first = before === undefined
+    const page = auditRepo.pageAudit(this.db, filter, AUDIT_EXPORT_CHUNK, before)
+    const header = first && format === 'csv' ? csvLine(AUDIT_CSV_HEADER) : ''
+    return {
+      text: header + formatAudit(format, page.items),
+      rows: page.items.length,
+      total: first ? auditRepo.countAudit(this.db, filter) : null,
+      next_cursor: page.next ? auditRepo.encodeAuditCursor(page.next) : null,
+      ...exportFile(format)
+    }
   }
 
   // -- settings --------------------------------------------------------------------------

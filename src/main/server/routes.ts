@@ -3,7 +3,7 @@ import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { DuckApiError } from '../../shared/api'
 import type { StreamEvent } from '../../shared/events'
-import type { DuckService } from '../core/service'
+import type { AuditExport, DuckService } from '../core/service'
 import { RESPONSE_HEADERS } from './security'
 import { createSseWriter, nodeSink } from './task-sse'
 
@@ -61,6 +61,37 @@ async function taskStream(
     () => writer.done()
   )
   return RESPONSE_ALREADY_SENT
+}
+
+/**
+ * Streams an audit export: the count of matching rows first (`X-Total-Count`, for a progress
+ * bar; no Content-Length), then the rows as the service reads them, one chunk per pull, so a
+ * slow reader holds back the reading (and a cancelled download stops it).
+ */
+function auditExport(exported: AuditExport): Response {
+  const encoder = new TextEncoder()
+  const { chunks } = exported
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const next = chunks.next()
+        if (next.done) controller.close()
+        else controller.enqueue(encoder.encode(next.value.text))
+      },
+      cancel() {
+        chunks.return(undefined)
+      }
+    },
+    { highWaterMark: 2 }
+  )
+  return new Response(body, {
+    headers: {
+      'Content-Type': exported.contentType,
+      'Content-Disposition': `attachment; filename="${exported.filename}"`,
+      'X-Total-Count': String(exported.total),
+      'Cache-Control': 'no-store'
+    }
+  })
 }
 
 /** Every /v1 route: the service validates and does the work; routes only translate. */
@@ -125,7 +156,13 @@ export function registerRoutes(app: Hono, service: DuckService): void {
   app.get('/v1/experience', (c) => c.json(service.listExperience(query(c))))
   app.get('/v1/skills', (c) => c.json(service.listSkills()))
 
-  app.get('/v1/audit/commands', (c) => c.json(service.auditCommands(query(c))))
+  // The body stays the array API.md describes; the next older page's cursor is a header.
+  app.get('/v1/audit/commands', (c) => {
+    const page = service.auditPage(query(c))
+    if (page.next_cursor) c.header('X-Next-Cursor', page.next_cursor)
+    return c.json(page.items)
+  })
+  app.get('/v1/audit/commands/export', (c) => auditExport(service.auditExport(query(c))))
 
   app.get('/v1/settings', async (c) => c.json(await service.getSettings()))
   app.put('/v1/settings', async (c) => c.json(await service.updateSettings(await jsonBody(c))))

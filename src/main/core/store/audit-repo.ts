@@ -1,4 +1,5 @@
 import type { AuditPayload, AuditRecord } from '../../../shared/dto'
+import type { AuditKind, AuditRisk } from '../../../shared/schemas'
 import type { Db } from './database'
 import { now, stmt } from './statements'
 
@@ -110,8 +111,187 @@ export function getAudit(db: Db, id: string): AuditRecord | undefined {
 }
 
 export function listAudit(db: Db, limit: number): AuditRecord[] {
-  const rows = stmt(db, 'SELECT * FROM command_audit ORDER BY created_at DESC, rowid DESC LIMIT ?').all(
-    limit
-  ) as AuditRow[]
-  return rows.map(toAuditRecord)
+  return pageAudit(db, {}, limit).items
+}
+
+/** Filters over every row of the audit; see AuditFilterShape in shared/schemas. */
+export interface AuditFilter {
+  risk?: AuditRisk[]
+  decision?: AuditPayload['decision'][]
+  approved?: boolean
+  action_type?: string[]
+  kind?: AuditKind
+  workspace?: string
+  task_id?: string
+  since?: string
+  until?: string
+  q?: string
+}
+
+/** Where a page ended: the rows after it are older (created_at, then seq, descending). */
+export interface AuditCursor {
+  created_at: string
+  seq: number
+}
+
+export interface AuditPage {
+  items: AuditRecord[]
+  /** Set when older rows match: pass it as `before` for the next page. */
+  next: AuditCursor | null
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/** A cursor as an opaque, URL-safe token. */
+export function encodeAuditCursor(cursor: AuditCursor): string {
+  return Buffer.from(`${cursor.created_at}|${cursor.seq}`, 'utf8').toString('base64url')
+}
+
+/** The cursor in a token, or null when it is not one this server gave out. */
+export function decodeAuditCursor(token: string): AuditCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) return null
+  const [createdAt, seq, ...rest] = Buffer.from(token, 'base64url').toString('utf8').split('|')
+  if (rest.length > 0 || !createdAt || !seq || !ISO_INSTANT.test(createdAt) || !/^[1-9]\d{0,15}$/.test(seq)) return null
+  return { created_at: createdAt, seq: Number(seq) }
+}
+
+/**
+ * Below this many matches a search reads them from the trigram index and sorts them; at or
+ * above it the term is common enough that walking the newest rows and testing each one fills
+ * a page sooner (and sorting that many matches would not).
+ */
+export const SEARCH_INDEX_MAX_MATCHES = 20_000
+
+/** A search as an FTS5 phrase: over the trigram index it matches the text anywhere, any case. */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/** The trigram index needs three characters; shorter searches test each row. */
+function indexable(text: string): boolean {
+  return [...text].length >= 3
+}
+
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ')
+}
+
+/**
+ * The WHERE clause of a filter. Each condition is one an index (…, created_at) serves, so a
+ * filter plus `ORDER BY created_at DESC, seq DESC LIMIT n` reads little more than its page.
+ * `search`: `page` picks per term between the index and a row test (see above); `count` always
+ * reads every match from the index.
+ */
+function whereOf(
+  db: Db,
+  filter: AuditFilter,
+  before: AuditCursor | undefined,
+  search: 'page' | 'count'
+): { sql: string; params: unknown[] } {
+  const parts: string[] = []
+  const params: unknown[] = []
+  if (filter.risk?.length) {
+    const levels = filter.risk.filter((r) => r !== 'privileged')
+    const privileged = filter.risk.includes('privileged')
+    const byLevel = `(risk_level IN (${placeholders(levels)}) AND action_type <> 'privileged')`
+    if (levels.length && privileged) parts.push(`(${byLevel} OR action_type = 'privileged')`)
+    else if (levels.length) parts.push(byLevel)
+    else parts.push(`action_type = 'privileged'`)
+    params.push(...levels)
+  }
+  if (filter.decision?.length) {
+    parts.push(`decision IN (${placeholders(filter.decision)})`)
+    params.push(...filter.decision)
+  }
+  if (filter.approved !== undefined) {
+    parts.push('approved = ?')
+    params.push(filter.approved ? 1 : 0)
+  }
+  if (filter.action_type?.length) {
+    parts.push(`action_type IN (${placeholders(filter.action_type)})`)
+    params.push(...filter.action_type)
+  }
+  if (filter.kind) parts.push(`(tool IS NOT NULL) = ${filter.kind === 'mcp' ? 1 : 0}`)
+  if (filter.workspace !== undefined) {
+    parts.push('workspace = ?')
+    params.push(filter.workspace)
+  }
+  if (filter.task_id !== undefined) {
+    parts.push('task_id = ?')
+    params.push(filter.task_id)
+  }
+  if (filter.since !== undefined) {
+    parts.push('created_at >= ?')
+    params.push(filter.since)
+  }
+  if (filter.until !== undefined) {
+    parts.push('created_at < ?')
+    params.push(filter.until)
+  }
+  const text = filter.q?.trim() ?? ''
+  if (text) {
+    const useIndex =
+      indexable(text) &&
+      (search === 'count' ||
+        (
+          stmt(
+            db,
+            'SELECT count(*) AS n FROM (SELECT rowid FROM command_audit_fts WHERE command_audit_fts MATCH ? LIMIT ?)'
+          ).get(ftsPhrase(text), SEARCH_INDEX_MAX_MATCHES) as { n: number }
+        ).n < SEARCH_INDEX_MAX_MATCHES)
+    if (useIndex) {
+      parts.push('seq IN (SELECT rowid FROM command_audit_fts WHERE command_audit_fts MATCH ?)')
+      params.push(ftsPhrase(text))
+    } else {
+      parts.push("command LIKE ? ESCAPE '\\'")
+      params.push(likePattern(text))
+    }
+  }
+  if (before) {
+    parts.push('(created_at, seq) < (?, ?)')
+    params.push(before.created_at, before.seq)
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params }
+}
+
+/** The newest `limit` rows that match, older than `before` when given. */
+export function pageAudit(db: Db, filter: AuditFilter, limit: number, before?: AuditCursor): AuditPage {
+  const where = whereOf(db, filter, before, 'page')
+  const rows = stmt(db, `SELECT * FROM command_audit ${where.sql} ORDER BY created_at DESC, seq DESC LIMIT ?`).all(
+    ...where.params,
+    limit + 1
+  ) as (AuditRow & { seq: number })[]
+  const more = rows.length > limit
+  if (more) rows.length = limit
+  const last = rows[rows.length - 1]
+  return {
+    items: rows.map(toAuditRecord),
+    next: more && last ? { created_at: last.created_at, seq: last.seq } : null
+  }
+}
+
+/** How many rows match (every row, not a page). */
+export function countAudit(db: Db, filter: AuditFilter): number {
+  const where = whereOf(db, filter, undefined, 'count')
+  return (stmt(db, `SELECT count(*) AS n FROM command_audit ${where.sql}`).get(...where.params) as { n: number }).n
+}
+
+/**
+ * Every matching row, newest first, in chunks of `chunk`. Each chunk is its own short query
+ * (keyset on the cursor), so nothing holds the connection between chunks: tasks keep writing
+ * while a long export streams. Rows written after the export started are newer than its
+ * first row and so not part of it.
+ */
+export function* iterateAudit(db: Db, filter: AuditFilter, chunk = 2000): Generator<AuditRecord[]> {
+  let before: AuditCursor | undefined
+  for (;;) {
+    const page = pageAudit(db, filter, chunk, before)
+    if (page.items.length) yield page.items
+    if (!page.next) return
+    before = page.next
+  }
 }

@@ -1,17 +1,29 @@
-import { DuckApiError, type DuckApi, type EventListener, type StreamOptions } from '../../../shared/api'
-import type { ApiErrorBody, ErrorCode } from '../../../shared/dto'
+import {
+  DuckApiError,
+  type AuditExportOptions,
+  type AuditExportResult,
+  type DuckApi,
+  type EventListener,
+  type StreamOptions
+} from '../../../shared/api'
+import { exportCancelled } from '../../../shared/audit-export'
+import { RecordCounter } from '../../../shared/csv'
+import type { ApiErrorBody, AuditRecord, ErrorCode } from '../../../shared/dto'
 import type { DoneEvent } from '../../../shared/events'
 import { readSse } from './sse'
 
-type Query = Record<string, string | number | undefined>
+type Query = Record<string, string | number | boolean | readonly string[] | undefined>
 /** What a task stream delivers (every event of the task, each with its seq). */
 type WireEvent = Parameters<EventListener>[0]
 
-function withQuery(path: string, query?: Query): string {
+function withQuery(path: string, query?: object): string {
   if (!query) return path
   const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query))
-    if (value !== undefined && value !== '') params.set(key, String(value))
+  for (const [key, value] of Object.entries(query as Query)) {
+    // Lists go as `a,b` (what the server's list parameters take).
+    const text = Array.isArray(value) ? value.join(',') : value
+    if (text !== undefined && text !== '') params.set(key, String(text))
+  }
   const text = params.toString()
   return text ? `${path}?${text}` : path
 }
@@ -34,7 +46,7 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
     ...(json ? { 'Content-Type': 'application/json' } : {})
   })
 
-  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  async function send(method: string, path: string, body?: unknown, query?: object): Promise<Response> {
     let response: Response
     try {
       response = await fetch(baseUrl + withQuery(path, query), {
@@ -46,8 +58,45 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
       throw new DuckApiError('internal', 'Duck is not answering. Is the Duck server still running?', 0)
     }
     if (!response.ok) throw await toError(response)
+    return response
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown, query?: object): Promise<T> {
+    const response = await send(method, path, body, query)
     if (response.status === 204) return undefined as T
     return (await response.json()) as T
+  }
+
+  /** A streamed export: the total from `X-Total-Count`, rows counted as the lines arrive. */
+  async function exportAudit(query: object | undefined, options: AuditExportOptions = {}): Promise<AuditExportResult> {
+    const response = await send('GET', '/v1/audit/commands/export', undefined, query)
+    const total = Number(response.headers.get('X-Total-Count') ?? 0)
+    const type = response.headers.get('Content-Type') ?? 'text/csv'
+    const filename =
+      /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'duck-audit.csv'
+    // CSV starts with a header record; every further record is one audit row.
+    const csv = type.startsWith('text/csv')
+    const counter = new RecordCounter(csv)
+    const parts: string[] = []
+    let rows = 0
+    const decoder = new TextDecoder()
+    if (!response.body) throw new DuckApiError('internal', 'The export answered without a body.', 0)
+    const reader = response.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      const text = decoder.decode(value, { stream: true })
+      parts.push(text)
+      const records = counter.push(text)
+      rows = Math.max(0, csv ? records - 1 : records)
+      if (options.onProgress?.(rows, Math.max(total, rows)) === false) {
+        await reader.cancel()
+        throw exportCancelled()
+      }
+    }
+    const tail = decoder.decode()
+    if (tail) parts.push(tail)
+    return { parts, rows, total: Math.max(total, rows), filename, type }
   }
 
   async function stream(
@@ -107,7 +156,17 @@ export function createHttpApi(baseUrl: string, token: string): DuckApi {
       rename: (id, title) => request('PATCH', `/v1/conversations/${enc(id)}`, { title }),
       delete: (id) => request('DELETE', `/v1/conversations/${enc(id)}`)
     },
-    audit: { commands: (query) => request('GET', '/v1/audit/commands', undefined, query) },
+    audit: {
+      commands: (query) => request('GET', '/v1/audit/commands', undefined, query),
+      page: async (query) => {
+        const response = await send('GET', '/v1/audit/commands', undefined, query)
+        return {
+          items: (await response.json()) as AuditRecord[],
+          next_cursor: response.headers.get('X-Next-Cursor')
+        }
+      },
+      export: (query, options) => exportAudit(query, options)
+    },
     memory: {
       list: (query) => request('GET', '/v1/memory', undefined, query),
       delete: (id) => request('DELETE', `/v1/memory/${enc(id)}`),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { toCsv } from './csv'
+import { RecordCounter } from '../../../shared/csv'
 
 const one = (value: string | number | boolean | null): string => toCsv(['h'], [[value]]).split('\r\n')[1] as string
 
@@ -32,5 +33,23 @@ describe('toCsv', () => {
     expect(one('a=b')).toBe('a=b')
     expect(one(-1)).toBe('-1')
     expect(one('')).toBe('')
+  })
+})
+
+describe('RecordCounter', () => {
+  it('counts CSV records across chunk borders, not newlines inside quoted cells', () => {
+    const text = toCsv(['command'], [['echo "a"\r\necho b'], ['ls'], ['printf "x\ny"']])
+    const counter = new RecordCounter(true)
+    // Split everywhere, including inside a quoted newline and between the two quotes of "".
+    for (let i = 0; i < text.length; i += 3) counter.push(text.slice(i, i + 3))
+    expect(counter.records).toBe(4)
+  })
+
+  it('counts JSON lines by their newlines', () => {
+    const counter = new RecordCounter(false)
+    counter.push('{"command":"say \\"hi\\"\\nthere"}\n{"comm')
+    expect(counter.records).toBe(1)
+    counter.push('and":"ls"}\n')
+    expect(counter.records).toBe(2)
   })
 })

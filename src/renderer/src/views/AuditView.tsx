@@ -1,14 +1,16 @@
-import { Download, History, RefreshCw } from 'lucide-react'
-import { useEffect, useMemo, useState } from 'react'
+import { Download, History, RefreshCw, X } from 'lucide-react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { AuditDecision } from '../../../shared/events'
+import type { AuditExportFormat } from '../../../shared/schemas'
 import { download } from '../lib/csv'
-import { DECISION_LABELS, RISK_LABELS, plural } from '../lib/format'
+import { DECISION_LABELS, RISK_LABELS, errorMessage, plural } from '../lib/format'
 import { useDuck } from '../store'
+import { duck } from '../store/api'
 import { openConversation } from '../store/actions/conversations'
-import { AUDIT_LIMIT, loadAudit } from '../store/actions/library'
+import { loadAudit } from '../store/actions/library'
 import { Spinner } from '../ui/Spinner'
 import { AuditTable } from './AuditTable'
-import { auditCsv, filterAudit, type KindFilter, type RiskFilter } from './auditFilter'
+import { auditQuery, type KindFilter, type RiskFilter } from './auditFilter'
 import { ViewHeader } from './ViewHeader'
 import { ChipGroup } from '../ui/ChipGroup'
 import { SearchField } from '../ui/SearchField'
@@ -18,9 +20,8 @@ const DECISIONS: AuditDecision[] = ['auto_allowed', 'allowed_once', 'allowed_alw
 const KINDS: KindFilter[] = ['command', 'mcp']
 const KIND_LABELS: Record<KindFilter, string> = { command: 'Shell commands', mcp: 'MCP tool calls' }
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10)
-}
+/** How long typing pauses before the search goes to the server. */
+const SEARCH_DELAY_MS = 250
 
 function toggle<T>(list: T[], value: T): T[] {
   return list.includes(value) ? list.filter((v) => v !== value) : [...list, value]
@@ -36,43 +37,120 @@ export function AuditView() {
   const [decisions, setDecisions] = useState<AuditDecision[]>([])
   const [kinds, setKinds] = useState<KindFilter[]>([])
   const [text, setText] = useState('')
+  const [search, setSearch] = useState('')
+  const [next, setNext] = useState<string | null>(null)
+  const [exporting, setExporting] = useState<{ rows: number; total: number } | null>(null)
+  const [exportError, setExportError] = useState<string | null>(null)
+  const cancelExport = useRef(false)
+  /** Only the answer to the latest query is shown (an older, slower one is dropped). */
+  const generation = useRef(0)
   useEffect(() => {
-    void loadAudit()
-  }, [])
-  const rows = useMemo(
-    () => filterAudit(audit.data, { risks, decisions, kinds, text }),
-    [audit.data, risks, decisions, kinds, text]
-  )
+    const timer = setTimeout(() => setSearch(text), SEARCH_DELAY_MS)
+    return () => clearTimeout(timer)
+  }, [text])
+  const query = useMemo(() => auditQuery({ risks, decisions, kinds, text: search }), [risks, decisions, kinds, search])
+  const filtered = Object.keys(query).length > 0
+  const reload = (): void => {
+    const mine = ++generation.current
+    void loadAudit(query).then((cursor) => {
+      if (mine === generation.current) setNext(cursor)
+    })
+  }
+  useEffect(reload, [query])
+  const loadOlder = (): void => {
+    if (!next) return
+    const mine = ++generation.current
+    void loadAudit(query, next).then((cursor) => {
+      if (mine === generation.current) setNext(cursor)
+    })
+  }
+  const rows = audit.data
+
+  async function exportAll(format: AuditExportFormat): Promise<void> {
+    cancelExport.current = false
+    setExportError(null)
+    setExporting({ rows: 0, total: 0 })
+    try {
+      const file = await duck().audit.export(
+        { ...query, format },
+        {
+          onProgress: (done, total) => {
+            setExporting({ rows: done, total })
+            return !cancelExport.current
+          }
+        }
+      )
+      download(file.filename, new Blob(file.parts, { type: file.type }), file.type)
+    } catch (error) {
+      if (!cancelExport.current) setExportError(errorMessage(error))
+    } finally {
+      setExporting(null)
+    }
+  }
   return (
     <div className="view">
       <ViewHeader title="Audit">
-        <button
-          type="button"
-          className="button button--small"
-          onClick={() => void loadAudit()}
-          aria-label="Refresh the audit"
-        >
+        <button type="button" className="button button--small" onClick={reload} aria-label="Refresh the audit">
           {audit.status === 'loading' ? <Spinner /> : <RefreshCw width={14} height={14} aria-hidden="true" />}
           Refresh
         </button>
         <button
           type="button"
           className="button button--small"
-          disabled={rows.length === 0}
-          onClick={() => download(`duck-audit-${today()}.json`, JSON.stringify(rows, null, 2), 'application/json')}
+          disabled={rows.length === 0 || exporting !== null}
+          onClick={() => void exportAll('jsonl')}
+          title="Export every matching row as JSON lines"
         >
           <Download width={14} height={14} aria-hidden="true" /> JSON
         </button>
         <button
           type="button"
           className="button button--small"
-          disabled={rows.length === 0}
-          onClick={() => download(`duck-audit-${today()}.csv`, auditCsv(rows), 'text/csv')}
+          disabled={rows.length === 0 || exporting !== null}
+          onClick={() => void exportAll('csv')}
+          title="Export every matching row as CSV"
         >
           <Download width={14} height={14} aria-hidden="true" /> CSV
         </button>
       </ViewHeader>
-      {!(audit.status === 'ready' && audit.data.length === 0) && (
+      {exporting && (
+        <div className="audit-export">
+          <div
+            className={`progress${exporting.total ? '' : ' progress--indeterminate'}`}
+            role="progressbar"
+            aria-label="Exporting the audit"
+            aria-valuemin={0}
+            aria-valuemax={exporting.total || 100}
+            {...(exporting.total
+              ? {
+                  'aria-valuenow': exporting.rows,
+                  'aria-valuetext': `${exporting.rows} of ${plural(exporting.total, 'row')}`
+                }
+              : {})}
+          >
+            <div
+              className="progress__fill"
+              style={exporting.total ? { width: `${(100 * exporting.rows) / exporting.total}%` } : undefined}
+            />
+          </div>
+          <p className="muted small">
+            Exporting {exporting.total ? `${exporting.rows} of ${plural(exporting.total, 'row')}` : '…'}
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => (cancelExport.current = true)}
+            >
+              <X width={13} height={13} aria-hidden="true" /> Cancel
+            </button>
+          </p>
+        </div>
+      )}
+      {exportError && (
+        <p className="inline-error view__error" role="alert">
+          {exportError}
+        </p>
+      )}
+      {!(audit.status === 'ready' && audit.data.length === 0 && !filtered) && (
         <div className="toolbar">
           <SearchField inline value={text} onChange={setText} placeholder="Search commands" label="Search the audit" />
           <ChipGroup
@@ -100,10 +178,8 @@ export function AuditView() {
             onToggle={(d) => setDecisions(toggle(decisions, d))}
           />
           <span className="toolbar__count muted small" aria-live="polite">
-            {rows.length === audit.data.length
-              ? plural(rows.length, 'command')
-              : `${rows.length} of ${plural(audit.data.length, 'command')}`}
-            {audit.data.length === AUDIT_LIMIT ? ` (the latest ${AUDIT_LIMIT})` : ''}
+            {next ? `the newest ${plural(rows.length, 'command')}` : plural(rows.length, 'command')}
+            {filtered ? (rows.length === 1 ? ' that matches' : ' that match') : ''}
           </span>
         </div>
       )}
@@ -112,7 +188,7 @@ export function AuditView() {
           {audit.error}
         </p>
       )}
-      {audit.status === 'ready' && audit.data.length === 0 ? (
+      {audit.status === 'ready' && audit.data.length === 0 && !filtered ? (
         <div className="empty">
           <History className="empty__icon" width={28} height={28} aria-hidden="true" />
           <h2>No commands yet</h2>
@@ -124,6 +200,18 @@ export function AuditView() {
         </div>
       ) : (
         <AuditTable rows={rows} onOpen={(row) => void openConversation(row.payload.conversation_id)} />
+      )}
+      {next && (
+        <div className="audit-more">
+          <button
+            type="button"
+            className="button button--small"
+            disabled={audit.status === 'loading'}
+            onClick={loadOlder}
+          >
+            Show older commands
+          </button>
+        </div>
       )}
     </div>
   )

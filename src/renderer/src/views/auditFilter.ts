@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../../../shared/dto'
 import type { AuditDecision, RiskLevel } from '../../../shared/events'
-import { toCsv } from '../lib/csv'
 import { riskKey } from '../lib/format'
+import type { AuditFilterQuery } from '../../../shared/schemas'
 
 export type RiskFilter = RiskLevel | 'privileged'
 
@@ -31,33 +31,14 @@ export function filterAudit(rows: AuditRecord[], filter: AuditFilter): AuditReco
   })
 }
 
-const HEADER = [
-  'time',
-  'command',
-  'action_type',
-  'risk_level',
-  'decision',
-  'approved',
-  'exit_code',
-  'workspace',
-  'task_id',
-  'conversation_id'
-]
-
-export function auditCsv(rows: AuditRecord[]): string {
-  return toCsv(
-    HEADER,
-    rows.map((r) => [
-      r.created_at,
-      r.payload.command,
-      r.payload.action_type,
-      r.payload.risk_level,
-      r.payload.decision,
-      r.payload.approved,
-      r.payload.exit_code,
-      r.payload.workspace,
-      r.payload.task_id,
-      r.payload.conversation_id ?? ''
-    ])
-  )
+/** The view's chips and search as the server's filters (over every row of the audit). */
+export function auditQuery(filter: AuditFilter): AuditFilterQuery {
+  const text = filter.text.trim()
+  const kind = filter.kinds?.length === 1 ? filter.kinds[0] : undefined
+  return {
+    ...(filter.risks.length ? { risk: filter.risks } : {}),
+    ...(filter.decisions.length ? { decision: filter.decisions } : {}),
+    ...(kind ? { kind } : {}),
+    ...(text ? { q: text } : {})
+  }
 }

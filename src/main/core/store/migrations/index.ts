@@ -10,6 +10,7 @@ import { migration009Mcp } from './009_mcp'
 import { migration010RuleArguments } from './010_rule_arguments'
 import { migration011CommandPreviews } from './011_command_previews'
 import { migration012ConversationSearch } from './012_conversation_search'
+import { migration013AuditSearch } from './013_audit_search'
 import type { Migration } from './types'
 
 /** Every migration in order. Add new ones at the end; never edit an applied one. */
@@ -25,5 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009Mcp,
   migration010RuleArguments,
   migration011CommandPreviews,
-  migration012ConversationSearch
+  migration012ConversationSearch,
+  migration013AuditSearch
 ]

@@ -1,6 +1,6 @@
 /** Loaders for the Audit, Memory, Skills and Settings views (each keeps its rows in the store). */
 import { DuckApiError } from '../../../../shared/api'
-import type { ForgetMemory, MemoryQuery } from '../../../../shared/schemas'
+import type { AuditQuery, ForgetMemory, MemoryQuery } from '../../../../shared/schemas'
 import { errorMessage } from '../../lib/format'
 import { duck, hasApi } from '../api'
 import { useDuck, type LibrarySlice } from '..'
@@ -33,10 +33,22 @@ async function load<K extends Key>(
   }
 }
 
-export const AUDIT_LIMIT = 1000
+/** Rows per page of the audit; older pages load on demand (the server filters every row). */
+export const AUDIT_PAGE = 500
 
-export function loadAudit(): Promise<void> {
-  return load('audit', 'the command audit', () => duck().audit.commands({ limit: AUDIT_LIMIT }))
+/**
+ * The newest page of the audit that matches `query` (filtered and searched by the server over
+ * every row); `before` appends the next older page. Resolves to the cursor of the page after it.
+ */
+export async function loadAudit(query: AuditQuery = {}, before?: string): Promise<string | null> {
+  let next: string | null = null
+  const older = before ? useDuck.getState().audit.data : []
+  await load('audit', 'the command audit', async () => {
+    const page = await duck().audit.page({ ...query, limit: AUDIT_PAGE, ...(before ? { before } : {}) })
+    next = page.next_cursor
+    return [...older, ...page.items]
+  })
+  return next
 }
 
 export function loadMemories(query: MemoryQuery): Promise<void> {
