@@ -1,3 +1,4 @@
+import type { AuditExportChunkAnswer } from '../../shared/audit-export'
 import { realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, sep } from 'node:path'
@@ -156,17 +157,6 @@ export interface AuditExport {
   contentType: string
   filename: string
   chunks: Generator<AuditExportChunk>
-}
-
-/** One export chunk over IPC. */
-export interface AuditExportChunkDto {
-  text: string
-  rows: number
-  /** Set on the first chunk: how many rows match. */
-  total: number | null
-  next_cursor: string | null
-  contentType: string
-  filename: string
 }
 
 function formatAudit(format: 'csv' | 'jsonl', records: AuditRecord[]): string {
@@ -819,7 +809,7 @@ export class DuckService {
    * One chunk of an export (IPC): the rows older than `cursor` (none: the newest, and then the
    * total and, for CSV, the header too), formatted as auditExport does.
    */
-  auditExportChunk(query: unknown, cursor?: unknown): AuditExportChunkDto {
+  auditExportChunk(query: unknown, cursor?: unknown): AuditExportChunkAnswer {
     const { format = 'csv', ...filter } = parseInput(AuditExportQuerySchema, query)
     let before: auditRepo.AuditCursor | undefined
     if (cursor !== undefined && cursor !== null) {

@@ -1,5 +1,5 @@
 import type { AuditPayload, AuditRecord } from '../../../shared/dto'
-import type { AuditKind, AuditRisk } from '../../../shared/schemas'
+import type { AuditFilterQuery } from '../../../shared/schemas'
 import type { Db } from './database'
 import { now, stmt } from './statements'
 
@@ -114,19 +114,8 @@ export function listAudit(db: Db, limit: number): AuditRecord[] {
   return pageAudit(db, {}, limit).items
 }
 
-/** Filters over every row of the audit; see AuditFilterShape in shared/schemas. */
-export interface AuditFilter {
-  risk?: AuditRisk[]
-  decision?: AuditPayload['decision'][]
-  approved?: boolean
-  action_type?: string[]
-  kind?: AuditKind
-  workspace?: string
-  task_id?: string
-  since?: string
-  until?: string
-  q?: string
-}
+/** Filters over every row of the audit, as the service parsed them (shared/schemas). */
+export type AuditFilter = AuditFilterQuery
 
 /** Where a page ended: the rows after it are older (created_at, then seq, descending). */
 export interface AuditCursor {
@@ -216,22 +205,15 @@ function whereOf(
     params.push(...filter.action_type)
   }
   if (filter.kind) parts.push(`(tool IS NOT NULL) = ${filter.kind === 'mcp' ? 1 : 0}`)
-  if (filter.workspace !== undefined) {
-    parts.push('workspace = ?')
-    params.push(filter.workspace)
+  const where = (sql: string, value: string | undefined): void => {
+    if (value === undefined) return
+    parts.push(sql)
+    params.push(value)
   }
-  if (filter.task_id !== undefined) {
-    parts.push('task_id = ?')
-    params.push(filter.task_id)
-  }
-  if (filter.since !== undefined) {
-    parts.push('created_at >= ?')
-    params.push(filter.since)
-  }
-  if (filter.until !== undefined) {
-    parts.push('created_at < ?')
-    params.push(filter.until)
-  }
+  where('workspace = ?', filter.workspace)
+  where('task_id = ?', filter.task_id)
+  where('created_at >= ?', filter.since)
+  where('created_at < ?', filter.until)
   const text = filter.q?.trim() ?? ''
   if (text) {
     const useIndex =
