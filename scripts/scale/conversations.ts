@@ -5,7 +5,7 @@
  * (5,000 tasks with their persisted events) and 10,000 short conversations, one of which holds
  * a rare word. Then starts Duck's headless server on that folder (the build when current, see
  * scripts/server-entry.ts) against a fake model in this process, and measures, medians of a few
- * runs:
+ * runs (15 tasks into each conversation after 5 to warm up, then 5 of the rest):
  *  - POST /v1/chat/stream into the long conversation → the planner's request reaching the
  *    model (the prompt is built from the newest messages only), against the same into a new one;
  *  - opening the long conversation as the window does (its first page with the tasks' events):
@@ -25,6 +25,9 @@ import { serverEntry } from '../server-entry'
 const MESSAGES = 10_000
 const CONVERSATIONS = 10_000
 const RUNS = 5
+/** Tasks timed into each conversation (after the warm-up ones). */
+const POST_RUNS = 15
+const POST_WARMUP = 5
 /** What the window asks for when it opens a conversation (src/renderer/src/store/actions). */
 const WINDOW_PAGE = '?limit=50&include=events'
 const TOKEN = 'bench-conversations'
@@ -120,17 +123,23 @@ export async function runConversations(opts: { log: (line: string) => void }): P
       return plannedAt - sent
     }
 
-    // Warm-up (JIT, the connection, SQLite's page cache), then alternate.
-    await toPlanner(long.conversationId)
-    await toPlanner(null)
-    await get(`/v1/conversations/${long.conversationId}${WINDOW_PAGE}`)
+    // Warm-up (JIT, the connection, SQLite's page cache), then alternate. The tasks run on their
+    // own, as a person's would: not right behind a 10,000-message answer whose garbage the
+    // server then collects in the middle of the next request.
+    for (let i = 0; i < POST_WARMUP; i++) {
+      await toPlanner(long.conversationId)
+      await toPlanner(null)
+    }
     const post = { long: [] as number[], fresh: [] as number[] }
+    for (let i = 0; i < POST_RUNS; i++) {
+      post.long.push(await toPlanner(long.conversationId))
+      post.fresh.push(await toPlanner(null))
+    }
+    await get(`/v1/conversations/${long.conversationId}${WINDOW_PAGE}`)
     const open = { page: [] as number[], all: [] as number[] }
     const search: number[] = []
     let found = 0
     for (let i = 0; i < RUNS; i++) {
-      post.long.push(await toPlanner(long.conversationId))
-      post.fresh.push(await toPlanner(null))
       open.page.push((await get(`/v1/conversations/${long.conversationId}${WINDOW_PAGE}`)).ms)
       open.all.push((await get(`/v1/conversations/${long.conversationId}`)).ms)
       const result = await get(`/v1/conversations?q=${RARE}`)

@@ -228,6 +228,8 @@ export class DuckService {
   readonly models: ModelManager
   readonly mcp: McpManager
   private client: { key: string; client: ChatModel } | null = null
+  /** The secret store's answer for the API key (see `apiKey`). */
+  private storedApiKey: Promise<string | null> | null = null
   private engineState: Pick<EngineStatus, 'state' | 'model' | 'error'> = { state: 'idle', model: null, error: null }
   private closed = false
   /** Extra prompt context providers (memory, lessons, skills). */
@@ -322,13 +324,20 @@ export class DuckService {
 
   // -- model -----------------------------------------------------------------------------
 
+  /**
+   * The model API key: the environment's, else the secret store's. The store is asked once and
+   * its answer kept (a keychain read is an IPC round trip on every task otherwise) until the key
+   * is changed through the settings; a failed read is not kept, so the next task asks again.
+   */
   async apiKey(): Promise<string | null> {
     if (this.env.modelApiKey) return this.env.modelApiKey
-    try {
-      return await this.secrets.get(MODEL_API_KEY_ACCOUNT)
-    } catch {
+    if (this.storedApiKey) return this.storedApiKey
+    const read: Promise<string | null> = this.secrets.get(MODEL_API_KEY_ACCOUNT).catch(() => {
+      if (this.storedApiKey === read) this.storedApiKey = null
       return null
-    }
+    })
+    this.storedApiKey = read
+    return read
   }
 
   /** A one-off client for another server (the Connect-a-model probe), with the saved API key. */
@@ -839,8 +848,13 @@ export class DuckService {
     const update = parseInput(SettingsUpdateSchema, input)
     // The keychain first: if it refuses, nothing of the update has been applied.
     if (update.model_api_key !== undefined) {
-      if (update.model_api_key === '') await this.secrets.delete(MODEL_API_KEY_ACCOUNT)
-      else await this.secrets.set(MODEL_API_KEY_ACCOUNT, update.model_api_key)
+      this.storedApiKey = null
+      try {
+        if (update.model_api_key === '') await this.secrets.delete(MODEL_API_KEY_ACCOUNT)
+        else await this.secrets.set(MODEL_API_KEY_ACCOUNT, update.model_api_key)
+      } finally {
+        this.storedApiKey = null
+      }
     }
     saveSettings(this.db, update)
     return this.getSettings()

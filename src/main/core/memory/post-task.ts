@@ -24,6 +24,7 @@ import { isModelError } from '../model/errors'
 import type { ChatModel } from '../model/types'
 import { reflect } from '../reflection/critic'
 import type { Db } from '../store/database'
+import { stmt } from '../store/statements'
 import { upsertExperience } from '../store/experience-repo'
 import { loadTaskDigest, type TaskDigest } from './digest'
 import { PostTaskError, decideMemory } from './policy'
@@ -78,9 +79,10 @@ export class PostTaskQueue {
       return
     }
     try {
-      this.deps.db
-        .prepare('INSERT OR IGNORE INTO post_task_jobs (task_id, attempts, created_at) VALUES (?, 0, ?)')
-        .run(taskId, new Date().toISOString())
+      stmt(this.deps.db, 'INSERT OR IGNORE INTO post_task_jobs (task_id, attempts, created_at) VALUES (?, 0, ?)').run(
+        taskId,
+        new Date().toISOString()
+      )
     } catch (error) {
       // A task deleted meanwhile (foreign key): nothing is owed.
       if (!(error instanceof Error && /FOREIGN KEY/.test(error.message))) this.log('queueing learning failed', error)
@@ -94,13 +96,13 @@ export class PostTaskQueue {
    * with no outcome yet; a job already retried is recorded as interrupted instead.
    */
   recover(): void {
-    const rows = this.deps.db.prepare('SELECT task_id, attempts FROM post_task_jobs ORDER BY created_at').all() as {
+    const rows = stmt(this.deps.db, 'SELECT task_id, attempts FROM post_task_jobs ORDER BY created_at').all() as {
       task_id: string
       attempts: number
     }[]
     for (const row of rows) {
       if (row.attempts < 1) {
-        this.deps.db.prepare('UPDATE post_task_jobs SET attempts = attempts + 1 WHERE task_id = ?').run(row.task_id)
+        stmt(this.deps.db, 'UPDATE post_task_jobs SET attempts = attempts + 1 WHERE task_id = ?').run(row.task_id)
         this.schedule(new Job(row.task_id))
         continue
       }
@@ -124,7 +126,7 @@ export class PostTaskQueue {
   private settled(taskId: string): void {
     if (!this.deps.db.open) return
     try {
-      this.deps.db.prepare('DELETE FROM post_task_jobs WHERE task_id = ?').run(taskId)
+      stmt(this.deps.db, 'DELETE FROM post_task_jobs WHERE task_id = ?').run(taskId)
     } catch (error) {
       this.log('settling learning failed', error)
     }
@@ -135,12 +137,11 @@ export class PostTaskQueue {
     const steps = this.enabledSteps()
     const seen = new Set(
       (
-        this.deps.db
-          .prepare(
-            `SELECT DISTINCT event_type FROM task_events WHERE task_id = ? AND event_type IN
+        stmt(
+          this.deps.db,
+          `SELECT DISTINCT event_type FROM task_events WHERE task_id = ? AND event_type IN
                ('memory_policy_decision', 'memory_policy_failed', 'reflection_completed', 'reflection_failed')`
-          )
-          .all(taskId) as { event_type: string }[]
+        ).all(taskId) as { event_type: string }[]
       ).map((row) => row.event_type)
     )
     for (const step of [...steps]) if (OUTCOMES[step].some((type) => seen.has(type))) steps.delete(step)
@@ -287,7 +288,7 @@ export class PostTaskQueue {
     try {
       const digest = loadTaskDigest(db, job.taskId)
       if (!digest) {
-        db.prepare('DELETE FROM post_task_jobs WHERE task_id = ?').run(job.taskId)
+        stmt(db, 'DELETE FROM post_task_jobs WHERE task_id = ?').run(job.taskId)
         return
       }
       const steps = [...(job.pending ?? this.stepsOwed(job.taskId))]
@@ -295,7 +296,7 @@ export class PostTaskQueue {
       db.transaction(() => {
         const emitter = new TaskEmitter(db, digest.taskId, digest.conversationId, null)
         for (const step of steps) emitter.record({ type: FAILED[step], message })
-        db.prepare('DELETE FROM post_task_jobs WHERE task_id = ?').run(job.taskId)
+        stmt(db, 'DELETE FROM post_task_jobs WHERE task_id = ?').run(job.taskId)
       })()
     } catch (error) {
       this.log('recording an interrupted job failed', error)
