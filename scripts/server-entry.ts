@@ -1,15 +1,30 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
 
 /**
- * Node arguments that start Duck's headless server for a benchmark: the build `npm run serve`
- * runs (`out/main/server.js`) when it is newer than every source file of the main process, else
- * the source through tsx — which costs the server about twice the CPU per streamed token, so a
- * benchmark says which one it measured.
+ * The node options `npm run serve` starts the server with (package.json's `serve` script, e.g.
+ * the young generation's cap), so a benchmark measures the server as people run it.
  */
-export function serverEntry(log: (line: string) => void = console.log): string[] {
+export function serveNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+  const words = (manifest.scripts?.['serve'] ?? '').trim().split(/\s+/)
+  if (words[0] !== 'node') throw new Error(`package.json's serve script does not start with node: ${words.join(' ')}`)
+  return words.slice(1).filter((word) => word.startsWith('--'))
+}
+
+/**
+ * Node arguments that start Duck's headless server for a benchmark, with the serve script's node
+ * options: the build `npm run serve` runs (`out/main/server.js`) when it is newer than every
+ * source file of the main process (or when `choice` is `built`), else the source through tsx —
+ * which costs the server about twice the CPU per streamed token, so a benchmark says which one
+ * it measured.
+ */
+export function serverEntry(
+  log: (line: string) => void = console.log,
+  choice: 'built' | 'source' | 'auto' = 'auto'
+): string[] {
   const built = join(root, 'out', 'main', 'server.js')
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -18,6 +33,15 @@ export function serverEntry(log: (line: string) => void = console.log): string[]
   const fresh =
     existsSync(built) &&
     statSync(built).mtimeMs >= Math.max(newest(join(root, 'src', 'main')), newest(join(root, 'src', 'shared')))
-  log(fresh ? 'Duck: the built server (out/main/server.js)' : 'Duck: the source through tsx (the build is stale)')
-  return fresh ? [built] : ['--import', 'tsx', join(root, 'src', 'main', 'server', 'main.ts')]
+  const useBuilt = choice === 'built' || (choice === 'auto' && fresh)
+  if (useBuilt && !existsSync(built))
+    throw new Error('out/main/server.js is missing: run `npx electron-vite build` first')
+  const flags = serveNodeFlags()
+  const shown = flags.length > 0 ? `, with ${flags.join(' ')}` : ''
+  log(
+    useBuilt
+      ? `Duck: the built server (out/main/server.js${shown})`
+      : `Duck: the source through tsx (${choice === 'source' ? 'as asked' : 'the build is stale'}${shown})`
+  )
+  return [...flags, ...(useBuilt ? [built] : ['--import', 'tsx', join(root, 'src', 'main', 'server', 'main.ts')])]
 }

@@ -8,22 +8,26 @@
  * writes a lesson). Then runs the tasks one after another over `POST /v1/chat/stream`, ten to a
  * conversation, twice: with memory and reflection on, and off (a fresh server and data folder
  * each). Reports per configuration: RSS after start (after a GC), RSS after all tasks, and the
- * heap's growth per task — the slope of the live heap after a GC between task 100 and the last.
+ * heap's growth per task — the least-squares slope of the live heap after a GC, read every 50
+ * tasks from task 100 to the last.
  *
  * The server is the built `out/main/server.js` when it is newer than every source file of the
  * main process (`npx electron-vite build`), else the source through tsx (which adds its own
- * loader thread and caches to the RSS; the report says which ran).
+ * loader thread and caches to the RSS; the report says which ran), with the node options of
+ * `npm run serve` (scripts/server-entry.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { serverEntry } from '../server-entry'
 import { startFakeModelServer, type FakeModelServer } from '../../test/support/fake-model-server'
 
-const ROOT = join(import.meta.dirname, '..', '..')
 const TOKEN = 'bench-memory'
 const MiB = 1024 * 1024
+/** How often (in tasks, from task 100) the heap is read for its slope. */
+const SLOPE_EVERY = 50
 
 export interface MemoryOptions {
   log: (line: string) => void
@@ -39,6 +43,8 @@ export interface MemoryOptions {
   nodeArgs?: string[]
   /** Also log a reading every this many tasks. */
   every?: number
+  /** The first task of the heap's slope (default 100: after start-up's caches and first compiles). */
+  slopeFrom?: number
   /** Extra environment for the server. */
   env?: Record<string, string>
 }
@@ -46,35 +52,15 @@ export interface MemoryOptions {
 interface Reading {
   rss: number
   heapUsed: number
-  /** Of heapUsed: compiled code. */
+  /** The heap's committed size (what V8 holds for it, live or not). */
+  heapTotal: number
+  /** What glibc's malloc holds for V8 and native code (V8's own count). */
+  malloced: number
+  /** Of heapUsed: compiled code and bytecode with their metadata (`v8.getHeapCodeStatistics()`). */
   code: number
   external: number
   anon: number
   file: number
-}
-
-/** The newest modification time under a folder (source files only). */
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path))
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-function serverEntry(choice: MemoryOptions['server']): { args: string[]; label: string } {
-  const built = join(ROOT, 'out', 'main', 'server.js')
-  const upToDate =
-    existsSync(built) &&
-    statSync(built).mtimeMs >=
-      Math.max(newestMtime(join(ROOT, 'src', 'main')), newestMtime(join(ROOT, 'src', 'shared')))
-  if (choice === 'built' || (choice !== 'source' && upToDate)) {
-    if (!existsSync(built)) throw new Error('out/main/server.js is missing: run `npx electron-vite build` first')
-    return { args: [built], label: 'built out/main/server.js' }
-  }
-  return { args: ['--import', 'tsx', join(ROOT, 'src', 'main', 'server', 'main.ts')], label: 'source through tsx' }
 }
 
 /** RSS and its anonymous / file-backed parts from /proc (Linux). */
@@ -134,6 +120,8 @@ class Server {
       anon: proc.anon,
       file: proc.file,
       heapUsed: reply['heapUsed'] as number,
+      heapTotal: reply['heapTotal'] as number,
+      malloced: reply['mallocedMemory'] as number,
       code: reply['code'] as number,
       external: reply['external'] as number
     }
@@ -245,6 +233,8 @@ async function runConfiguration(
   entry: string[]
 ): Promise<Figures> {
   const tasks = Math.max(200, opts.tasks ?? 1000)
+  const slopeFrom = opts.slopeFrom ?? 100
+  if (slopeFrom + 2 * SLOPE_EVERY > tasks) throw new Error(`--slope-from ${slopeFrom} leaves too few tasks for a slope`)
   const dataDir = mkdtempSync(join(tmpdir(), 'duck-bench-memory-'))
   const workspace = mkdtempSync(join(tmpdir(), 'duck-bench-memory-ws-'))
   const server = await Server.start(entry, opts.nodeArgs ?? [], {
@@ -264,7 +254,8 @@ async function runConfiguration(
     if (!settings.ok) throw new Error(`settings: HTTP ${settings.status}`)
     const start = await server.measure()
     let conversation: string | null = null
-    let start100: Reading | null = null
+    /** Readings from task `slopeFrom` on, every SLOPE_EVERY tasks, for the slope. */
+    const series: { task: number; reading: Reading }[] = []
     let end: Reading | null = null
     const began = performance.now()
     for (let i = 1; i <= tasks; i++) {
@@ -276,31 +267,34 @@ async function runConfiguration(
         conversation
       )
       conversation = i % 10 === 0 ? null : ran.conversationId
-      if (i === 100 || i === tasks || (opts.every !== undefined && i % opts.every === 0)) {
+      const logged = i === 100 || i === tasks || (opts.every !== undefined && i % opts.every === 0)
+      if (logged || (i >= slopeFrom && i % SLOPE_EVERY === 0)) {
         if (on) await learningDone(server, ran.taskId)
-        const snapshot = opts.snapshotDir ? join(opts.snapshotDir, `learning-${learning}-${i}.heapsnapshot`) : undefined
+        const snapshot =
+          logged && opts.snapshotDir ? join(opts.snapshotDir, `learning-${learning}-${i}.heapsnapshot`) : undefined
         const reading = await server.measure(snapshot)
-        if (i === 100) start100 = reading
+        if (i >= slopeFrom) series.push({ task: i, reading })
         if (i === tasks) end = reading
+        if (!logged) continue
         opts.log(
-          `  learning ${learning}, after ${i} tasks: RSS ${(reading.rss / MiB).toFixed(1)} MiB (anon ${(reading.anon / MiB).toFixed(1)}, file ${(reading.file / MiB).toFixed(1)}), heap ${(reading.heapUsed / MiB).toFixed(2)} MiB (code ${(reading.code / MiB).toFixed(2)}), external ${(reading.external / MiB).toFixed(2)} MiB`
+          `  learning ${learning}, after ${i} tasks: RSS ${(reading.rss / MiB).toFixed(1)} MiB (anon ${(reading.anon / MiB).toFixed(1)}, file ${(reading.file / MiB).toFixed(1)}), heap ${(reading.heapUsed / MiB).toFixed(2)} of ${(reading.heapTotal / MiB).toFixed(1)} MiB committed (code ${(reading.code / MiB).toFixed(2)}), external ${(reading.external / MiB).toFixed(2)} MiB`
         )
       }
     }
     const seconds = (performance.now() - began) / 1000
-    if (!end || !start100) throw new Error('no readings')
+    if (!end || series.length < 2) throw new Error('no readings')
     const figures: Figures = {
       rssStart: start.rss / MiB,
       rssEnd: end.rss / MiB,
       heapStart: start.heapUsed / MiB,
-      heapPerTask: (end.heapUsed - start100.heapUsed) / (tasks - 100) / 1024,
-      dataPerTask: (end.heapUsed - end.code - (start100.heapUsed - start100.code)) / (tasks - 100) / 1024,
+      heapPerTask: slope(series.map((p) => [p.task, p.reading.heapUsed])) / 1024,
+      dataPerTask: slope(series.map((p) => [p.task, p.reading.heapUsed - p.reading.code])) / 1024,
       anonEnd: end.anon / MiB,
       fileEnd: end.file / MiB,
       externalEnd: end.external / MiB
     }
     opts.log(
-      `learning ${learning}: RSS after start ${figures.rssStart.toFixed(1)} MiB, after ${tasks} tasks ${figures.rssEnd.toFixed(1)} MiB (goal ≤ 120); heap growth ${figures.heapPerTask.toFixed(2)} KiB per task (goal ≤ 0.5), ${figures.dataPerTask.toFixed(2)} KiB without compiled code; ${(tasks / seconds).toFixed(0)} tasks/s`
+      `learning ${learning}: RSS after start ${figures.rssStart.toFixed(1)} MiB, after ${tasks} tasks ${figures.rssEnd.toFixed(1)} MiB (goal ≤ 120); heap growth ${figures.heapPerTask.toFixed(2)} KiB per task from task ${slopeFrom} (goal ≤ 0.5), ${figures.dataPerTask.toFixed(2)} KiB without compiled code; ${(tasks / seconds).toFixed(0)} tasks/s`
     )
     return figures
   } finally {
@@ -311,9 +305,9 @@ async function runConfiguration(
 }
 
 export async function runMemory(opts: MemoryOptions): Promise<Record<string, number>> {
-  const { args: entry, label } = serverEntry(opts.server)
   const tasks = Math.max(200, opts.tasks ?? 1000)
-  opts.log(`memory: ${tasks} short tasks per configuration, server: ${label}`)
+  opts.log(`memory: ${tasks} short tasks per configuration`)
+  const entry = serverEntry(opts.log, opts.server)
   const fake = await startFakeModelServer()
   scriptModel(fake)
   const out: Record<string, number> = {}
@@ -336,6 +330,16 @@ export async function runMemory(opts: MemoryOptions): Promise<Record<string, num
   return out
 }
 
+/** The least-squares slope of y over x: robust to one reading that a collection left high or low. */
+function slope(points: [number, number][]): number {
+  const n = points.length
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0)
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0)
+  return sxy / sxx
+}
+
 function round(value: number): number {
   return Math.round(value * 100) / 100
 }
@@ -351,6 +355,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const server = value('--server')
   const snapshots = value('--snapshots')
   const every = value('--every')
+  const nodeArgs = value('--node-args')
+  const slopeFrom = value('--slope-from')
+  if (slopeFrom !== undefined && !/^\d+$/.test(slopeFrom)) throw new Error('--slope-from must be a whole number')
   if (every !== undefined && !/^[1-9]\d*$/.test(every)) throw new Error('--every must be a whole number')
   if (tasks !== undefined && !/^\d+$/.test(tasks)) throw new Error('--tasks must be a whole number')
   if (learning !== undefined && learning !== 'on' && learning !== 'off') throw new Error('--learning must be on or off')
@@ -362,7 +369,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(learning !== undefined ? { learning: [learning] } : {}),
     ...(server !== undefined ? { server } : {}),
     ...(snapshots !== undefined ? { snapshotDir: snapshots } : {}),
-    ...(every !== undefined ? { every: Number(every) } : {})
+    ...(every !== undefined ? { every: Number(every) } : {}),
+    ...(slopeFrom !== undefined ? { slopeFrom: Number(slopeFrom) } : {}),
+    ...(nodeArgs !== undefined ? { nodeArgs: nodeArgs.split(/\s+/).filter(Boolean) } : {})
   })
   console.log(JSON.stringify(figures, null, 2))
 }

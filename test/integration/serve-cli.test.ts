@@ -103,6 +103,9 @@ describe('npm run serve (built server)', () => {
           )
           const server = descendants(child.pid!).find((pid) => cmdline(pid).includes('out/main/server.js'))
           expect(server, `no server process under npm:\n${out}`).toBeDefined()
+          // The young generation is capped, which keeps ~25 MiB of RSS off a long-running server
+          // (docs/performance.md, "Memory").
+          expect(cmdline(server!)).toContain('--max-semi-space-size=4')
           child.kill(signal)
           // npm and its shell end; the server must not live on re-parented to init.
           await waitFor(

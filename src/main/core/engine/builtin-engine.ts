@@ -15,6 +15,7 @@ import { basename } from 'node:path'
 import type { EngineState, ModelCapabilities } from '../../../shared/engine'
 import type { ModelRole, ReasoningMode } from '../../../shared/schemas'
 import { ModelError, type ModelErrorCode } from '../model/errors'
+import { LinkedAbort } from '../model/linked-abort'
 import type {
   ChatMessage,
   ChatModel,
@@ -225,9 +226,9 @@ export class BuiltinEngine implements ChatModel {
     const path = this.requireModel(role)
     if (opts.signal?.aborted) throw cancelled(opts.signal.reason)
     const meter = opts.meter
-    // Aborts the request when the consumer stops reading early.
-    const local = new AbortController()
-    const signal = opts.signal !== undefined ? AbortSignal.any([opts.signal, local.signal]) : local.signal
+    // Follows the caller's signal, and aborts the request when the consumer stops reading early.
+    const local = new LinkedAbort(opts.signal)
+    const signal = local.signal
     const queue = new DeltaQueue()
     meter?.start()
     const run = this.runChat(role, path, messages, { ...opts, signal }, (kind, text, tokens) => {
@@ -262,6 +263,8 @@ export class BuiltinEngine implements ChatModel {
       if (!finished) {
         local.abort(new ModelError('cancelled', 'The answer was not read to the end.'))
         run.catch(() => undefined)
+      } else {
+        local.unlink()
       }
     }
   }

@@ -32,6 +32,7 @@ import type {
   LlamaModel
 } from 'node-llama-cpp'
 import type * as NodeLlamaCppModule from 'node-llama-cpp'
+import { LinkedAbort } from '../model/linked-abort'
 import {
   parseRequest,
   type ChatRequest,
@@ -689,11 +690,12 @@ class Engine {
 
     // Stops generation when the context window is full (see `contextShift` below).
     const full = new AbortController()
+    const generation = new LinkedAbort(signal, full.signal)
     let stopReason: string
     try {
       const temperature = request.temperature ?? DEFAULT_TEMPERATURE
       const response = await chat.generateResponse(history, {
-        signal: AbortSignal.any([signal, full.signal]),
+        signal: generation.signal,
         stopOnAbortSignal: true,
         ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
         temperature,
@@ -729,6 +731,7 @@ class Engine {
       if (!contextFull) throw error
       stopReason = 'context'
     } finally {
+      generation.unlink()
       chat.dispose({ disposeSequence: false })
     }
     if (signal.aborted) throw new WorkerError('cancelled', 'The request was cancelled.')
