@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DatabaseTooNewError, closeDatabase, openDatabase, schemaVersion, type Db } from './database'
+import { DatabaseTooNewError, PAGE_CACHE_KIB, closeDatabase, openDatabase, schemaVersion, type Db } from './database'
 import { MIGRATIONS } from './migrations'
 import { getSetting, setSetting } from './settings-repo'
 
@@ -26,10 +26,11 @@ describe('openDatabase', () => {
     closeDatabase(db)
   })
 
-  it('uses WAL with synchronous NORMAL on a file', () => {
+  it('uses WAL with synchronous NORMAL and a 4 MiB page cache on a file', () => {
     const db = openDatabase(join(tempDir(), 'nested', 'duck.sqlite3'))
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('synchronous', { simple: true })).toBe(1)
+    expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB)
     closeDatabase(db)
   })
 
