@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { prepareElectron } from './electron-binding.mjs'
 import { nodeCommand } from './package-bin.mjs'
+import { MAIN_PROCESS_V8_FLAGS } from './v8-flags.mjs'
 
 /** Returns the exit code when Duck could not start, else a promise of Electron's exit code. */
 export function main({
@@ -24,7 +25,8 @@ export function main({
   const [node, buildArgs] = nodeCommand('electron-vite', ['build'], { from: root })
   const build = run(node, buildArgs, { stdio: 'inherit', cwd: root })
   if (build.status !== 0) return build.status ?? 1
-  const child = launch(electron.electron, [root, ...argv], { stdio: 'inherit', env: electron.env })
+  const jsFlags = `--js-flags=${MAIN_PROCESS_V8_FLAGS.join(' ')}`
+  const child = launch(electron.electron, [jsFlags, root, ...argv], { stdio: 'inherit', env: electron.env })
   return new Promise((done) => child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0))))
 }
 

@@ -11,6 +11,7 @@ import { ensureElectronBinding, nodeGypCommand, prepareElectron } from '../../..
 import { main as dev } from '../../../scripts/dev.mjs'
 import { nodeCommand, packageBin, packageDir } from '../../../scripts/package-bin.mjs'
 import { main as start } from '../../../scripts/start.mjs'
+import { MAIN_PROCESS_V8_FLAGS } from '../../../scripts/v8-flags.mjs'
 
 const ROOT = process.cwd()
 const WINDOWS_NODE = 'C:\\Program Files\\nodejs\\node.exe'
@@ -175,8 +176,20 @@ describe('npm start and npm run dev', () => {
     expect(code).toBe(0)
     expect(launched).toEqual([
       { command: process.execPath, args: [electronVite, 'build'] },
-      { command: '/e/electron', args: [ROOT], env: { DUCK_SQLITE_BINDING: '/b/better_sqlite3.node' } }
+      {
+        command: '/e/electron',
+        args: ['--js-flags=--max-semi-space-size=4', ROOT],
+        env: { DUCK_SQLITE_BINDING: '/b/better_sqlite3.node' }
+      }
     ])
+  })
+
+  it('npm start and npm run serve give the main process the same V8 options', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    const serve = manifest.scripts['serve']?.split(/\s+/) ?? []
+    expect(MAIN_PROCESS_V8_FLAGS.length).toBeGreaterThan(0)
+    for (const flag of MAIN_PROCESS_V8_FLAGS) expect(serve).toContain(flag)
+    expect(serve.at(-1)).toBe('out/main/server.js')
   })
 
   it('stop with the reason when Electron or its binding is missing', async () => {

@@ -1,0 +1,1 @@
+export const MAIN_PROCESS_V8_FLAGS: readonly string[]
