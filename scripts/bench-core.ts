@@ -14,7 +14,7 @@
  * real and each side's CPU time is its own: the bench process's for the bare SDK, the Duck
  * server process's (read from /proc) for Duck.
  */
-import { serverEntry } from './server-entry'
+import { startServer, type RunningServer } from './server-entry'
 import { readTaskStream } from './task-stream'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -54,13 +54,12 @@ async function firstTokenSent(fakeUrl: string, model: string): Promise<number> {
 }
 
 async function startChild(
-  script: string | string[],
+  script: string,
   args: string[],
   env: Record<string, string>,
   match: RegExp
 ): Promise<{ url: string; pid: number; stop: () => void }> {
-  const node = Array.isArray(script) ? script : ['--import', 'tsx', script]
-  const child = spawn(process.execPath, [...node, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })
@@ -202,23 +201,17 @@ function summary(label: string, runs: Measure[], rate = true): Measure {
   return m
 }
 
-async function startDuck(
-  fakeUrl: string,
-  thinker: string
-): Promise<{ url: string; pid: number; stop: () => void; dataDir: string }> {
+async function startDuck(fakeUrl: string, thinker: string): Promise<RunningServer & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'duck-bench-'))
-  const server = await startChild(
-    serverEntry(),
-    ['--port', '0'],
-    {
+  const server = await startServer({
+    env: {
       DUCK_DATA_DIR: dataDir,
       DUCK_API_TOKEN: 'bench',
       DUCK_MODEL_BASE_URL: fakeUrl,
       DUCK_MODEL_ACTION: 'planner',
       DUCK_MODEL_THINKER: thinker
-    },
-    /Duck listening on (http\S+)/
-  )
+    }
+  })
   const settings = await fetch(`${server.url}/v1/settings`, {
     method: 'PUT',
     headers: { Authorization: 'Bearer bench', 'Content-Type': 'application/json' },
@@ -275,8 +268,7 @@ try {
     `ttft   Duck adds ${(d.relay - b.relay).toFixed(1)} ms fast, ${(dp.relay - bp.relay).toFixed(1)} ms paced, from the model writing the first token to the client reading it (goal ≤ 5 ms)`
   )
 } finally {
-  fast.stop()
-  paced.stop()
+  await Promise.all([fast.stop(), paced.stop()])
   fake.stop()
   rmSync(fast.dataDir, { recursive: true, force: true })
   rmSync(paced.dataDir, { recursive: true, force: true })

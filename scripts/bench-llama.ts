@@ -34,9 +34,9 @@
  * the server itself; --pin (Linux, taskset) keeps llama-server on CPUs 1… and this process and
  * Duck's on CPU 0, to tell that apart from Duck's relaying.
  */
-import { serverEntry } from './server-entry'
+import { startServer } from './server-entry'
 import { readTaskStream } from './task-stream'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -108,39 +108,6 @@ function processCpuMs(pid: number): number {
 function ownCpuMs(): number {
   const used = process.cpuUsage()
   return (used.user + used.system) / 1000
-}
-
-async function startDuck(
-  env: Record<string, string>,
-  profile: string | null
-): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [...(profile !== null ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), ...serverEntry(), '--port', '0'],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit']
-    }
-  )
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const found = /Duck listening on (http\S+)/.exec(out)
-      if (found?.[1]) resolve(found[1])
-    })
-    child.once('exit', (code) => reject(new Error(`Duck exited (${code})`)))
-  })
-  return {
-    url,
-    pid: child.pid as number,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      })
-  }
 }
 
 function lastThinker(proxy: ModelProxy): Exchange {
@@ -274,8 +241,9 @@ async function main(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true })
       rmSync(workspace, { recursive: true, force: true })
     })
-    const duck = await startDuck(
-      {
+    const duck = await startServer({
+      nodeArgs: args.profile !== null ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [],
+      env: {
         DUCK_DATA_DIR: dataDir,
         DUCK_API_TOKEN: TOKEN,
         DUCK_MODEL_BASE_URL: proxy.baseURL,
@@ -283,9 +251,8 @@ async function main(): Promise<void> {
         DUCK_MODEL_THINKER: MODELS.thinker,
         DUCK_MODEL_MEMORY_POLICY: MODELS.memory_policy,
         DUCK_MODEL_CRITIC: MODELS.critic
-      },
-      args.profile
-    )
+      }
+    })
     cleanup.unshift(() => duck.stop())
     const settings = await fetch(`${duck.url}/v1/settings`, {
       method: 'PUT',

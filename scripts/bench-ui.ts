@@ -11,7 +11,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, expect } from '@playwright/test'
-import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from '../e2e/fixtures/paths'
+import { BENCH_CHROMIUM } from '../e2e/fixtures/paths'
 import { startHeadlessServer } from '../e2e/fixtures/server'
 import { startFakeModelServer, type FakeChunk } from '../test/support/fake-model-server'
 
@@ -79,10 +79,7 @@ async function main(): Promise<void> {
     DUCK_MODEL_MEMORY_POLICY: 'memory',
     DUCK_MODEL_CRITIC: 'critic'
   })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS
-  })
+  const browser = await chromium.launch(BENCH_CHROMIUM)
   const results: RunResult[] = []
   try {
     for (let run = 0; run < RUNS; run++) {

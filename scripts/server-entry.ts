@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -44,4 +45,52 @@ export function serverEntry(
       : `Duck: the source through tsx (${choice === 'source' ? 'as asked' : 'the build is stale'}${shown})`
   )
   return [...flags, ...(useBuilt ? [built] : ['--import', 'tsx', join(root, 'src', 'main', 'server', 'main.ts')])]
+}
+
+export interface RunningServer {
+  child: ChildProcess
+  url: string
+  pid: number
+  /** SIGTERM, then waits for the process to exit. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts Duck's headless server for a benchmark on a free port and waits for its `Duck listening
+ * on …` line: `node <nodeArgs> <entry> --port 0` (the entry defaults to `serverEntry()`).
+ */
+export async function startServer(options: {
+  env: Record<string, string>
+  /** Node options before the entry's own (a profiler, a preload). */
+  nodeArgs?: string[]
+  entry?: string[]
+  stderr?: 'inherit' | 'ignore'
+  /** An IPC channel to the server (for a preloaded probe). */
+  ipc?: boolean
+}): Promise<RunningServer> {
+  const entry = options.entry ?? serverEntry()
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry, '--port', '0'], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', options.stderr ?? 'inherit', ...(options.ipc ? (['ipc'] as const) : [])]
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const found = /Duck listening on (http\S+)/.exec(out)
+      if (found?.[1]) resolve(found[1])
+    })
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)))
+  })
+  return {
+    child,
+    url,
+    pid: child.pid as number,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      })
+  }
 }

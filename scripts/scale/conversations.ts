@@ -12,7 +12,6 @@
  *    ms and the number of requests; and the old way, every message in one response;
  *  - searching the titles and text of 10,000 conversations for the rare word.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,7 +19,7 @@ import { pathToFileURL } from 'node:url'
 import { closeDatabase, openDatabase } from '../../src/main/core/store/database'
 import { startFakeModelServer } from '../../test/support/fake-model-server'
 import { seedConversation, seedInTransaction } from '../../test/support/seed-conversations'
-import { serverEntry } from '../server-entry'
+import { serverEntry, startServer } from '../server-entry'
 
 const MESSAGES = 10_000
 const CONVERSATIONS = 10_000
@@ -68,27 +67,19 @@ export async function runConversations(opts: { log: (line: string) => void }): P
     `seeded ${MESSAGES.toLocaleString('en')} messages in one conversation and ${CONVERSATIONS.toLocaleString('en')} more conversations in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`
   )
 
-  const child = spawn(process.execPath, [...serverEntry(log), '--port', '0'], {
+  const server = await startServer({
+    entry: serverEntry(log),
+    stderr: 'ignore',
     env: {
-      ...process.env,
       DUCK_DATA_DIR: dataDir,
       DUCK_API_TOKEN: TOKEN,
       DUCK_MODEL_BASE_URL: fake.url,
       DUCK_MODEL_ACTION: 'planner',
       DUCK_MODEL_THINKER: 'thinker'
-    },
-    stdio: ['ignore', 'pipe', 'ignore']
+    }
   })
   try {
-    const base = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString()
-        const found = /Duck listening on (http\S+)/.exec(out)
-        if (found?.[1]) resolve(found[1])
-      })
-      child.once('exit', (code) => reject(new Error(`the server exited (${code})`)))
-    })
+    const base = server.url
     const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }
     const get = async (path: string): Promise<{ ms: number; body: unknown }> => {
       const started = performance.now()
@@ -166,8 +157,7 @@ export async function runConversations(opts: { log: (line: string) => void }): P
     )
     return figures
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))
+    await server.stop()
     await fake.close()
     rmSync(dataDir, { recursive: true, force: true })
     rmSync(workspace, { recursive: true, force: true })

@@ -3,7 +3,7 @@
  * starts, and only there: it answers the bench's IPC messages with the process's memory after a full garbage
  * collection, and writes a heap snapshot when asked. The product never loads it.
  */
-import { getHeapCodeStatistics, getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from 'node:v8'
+import { getHeapCodeStatistics, writeHeapSnapshot } from 'node:v8'
 
 if (typeof process.send === 'function' && typeof globalThis.gc === 'function') {
   const gc = globalThis.gc
@@ -26,11 +26,9 @@ if (typeof process.send === 'function' && typeof globalThis.gc === 'function') {
     setImmediate(settle)
     const report = () => {
       const usage = process.memoryUsage()
-      const heap = getHeapStatistics()
       // Compiled code: machine code with its relocation, deoptimisation and source-position
       // data, and bytecode with its metadata (V8's own count). It grows while functions warm up
       // and tier up, and shrinks when V8 flushes what has gone cold; it is not data the program keeps.
-      const spaces = getHeapSpaceStatistics()
       const codeStats = getHeapCodeStatistics()
       const code = codeStats.code_and_metadata_size + codeStats.bytecode_and_metadata_size
       const snapshot = typeof message.snapshot === 'string' ? writeHeapSnapshot(message.snapshot) : null
@@ -40,15 +38,8 @@ if (typeof process.send === 'function' && typeof globalThis.gc === 'function') {
         heapUsed: usage.heapUsed,
         heapTotal: usage.heapTotal,
         external: usage.external,
-        arrayBuffers: usage.arrayBuffers,
-        rss: usage.rss,
-        mallocedMemory: heap.malloced_memory,
         code,
-        spaces: Object.fromEntries(
-          spaces.map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }])
-        ),
-        snapshot,
-        rounds
+        snapshot
       })
     }
   })

@@ -16,12 +16,12 @@
  * loader thread and caches to the RSS; the report says which ran), with the node options of
  * `npm run serve` (scripts/server-entry.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { serverEntry } from '../server-entry'
+import { serverEntry, startServer, type RunningServer } from '../server-entry'
 import { startFakeModelServer, type FakeModelServer } from '../../test/support/fake-model-server'
 
 const TOKEN = 'bench-memory'
@@ -54,8 +54,6 @@ interface Reading {
   heapUsed: number
   /** The heap's committed size (what V8 holds for it, live or not). */
   heapTotal: number
-  /** What glibc's malloc holds for V8 and native code (V8's own count). */
-  malloced: number
   /** Of heapUsed: compiled code and bytecode with their metadata (`v8.getHeapCodeStatistics()`). */
   code: number
   external: number
@@ -76,11 +74,13 @@ class Server {
   private nextId = 0
   private readonly waiting = new Map<number, (reading: Record<string, unknown>) => void>()
 
-  private constructor(
-    readonly child: ChildProcess,
-    readonly url: string
-  ) {
-    child.on('message', (message: Record<string, unknown>) => {
+  private readonly child: ChildProcess
+  readonly url: string
+
+  private constructor(private readonly running: RunningServer) {
+    this.child = running.child
+    this.url = running.url
+    this.child.on('message', (message: Record<string, unknown>) => {
       if (message['probe'] !== 'measured') return
       const id = message['id'] as number
       this.waiting.get(id)?.(message)
@@ -89,21 +89,14 @@ class Server {
   }
 
   static async start(entry: string[], nodeArgs: string[], env: Record<string, string>): Promise<Server> {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', ...nodeArgs, '--import', join(import.meta.dirname, 'memory-probe.mjs'), ...entry, '--port', '0'],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }
-    )
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString()
-        const found = /Duck listening on (http\S+)/.exec(out)
-        if (found?.[1]) resolve(found[1])
-      })
-      child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)))
+    const probe = join(import.meta.dirname, 'memory-probe.mjs')
+    const running = await startServer({
+      entry,
+      nodeArgs: ['--expose-gc', ...nodeArgs, '--import', probe],
+      env,
+      ipc: true
     })
-    return new Server(child, url)
+    return new Server(running)
   }
 
   /** Memory after a full GC (in the server), and RSS from /proc once it has settled. */
@@ -121,7 +114,6 @@ class Server {
       file: proc.file,
       heapUsed: reply['heapUsed'] as number,
       heapTotal: reply['heapTotal'] as number,
-      malloced: reply['mallocedMemory'] as number,
       code: reply['code'] as number,
       external: reply['external'] as number
     }
@@ -135,11 +127,8 @@ class Server {
     })
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return
-    const exited = new Promise((resolve) => this.child.once('exit', resolve))
-    this.child.kill('SIGTERM')
-    await exited
+  stop(): Promise<void> {
+    return this.running.stop()
   }
 }
 

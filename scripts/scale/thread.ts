@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from '@playwright/test'
-import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from '../../e2e/fixtures/paths'
+import { BENCH_CHROMIUM } from '../../e2e/fixtures/paths'
 import { startHeadlessServer } from '../../e2e/fixtures/server'
 import { startFakeModelServer, type FakeChunk } from '../../test/support/fake-model-server'
 import { seedLongConversation, turnAnswer } from '../../test/support/long-conversation'
@@ -79,10 +79,7 @@ export async function runThread(opts: { log: (line: string) => void }): Promise<
     DUCK_MODEL_MEMORY_POLICY: 'memory',
     DUCK_MODEL_CRITIC: 'critic'
   })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS
-  })
+  const browser = await chromium.launch(BENCH_CHROMIUM)
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const page = await context.newPage()

@@ -7,7 +7,7 @@ import { AUDIT_CSV_HEADER, auditCsvRow, csvLine } from '../../shared/csv'
 import type {
   ApprovalResult,
   ApprovalRule,
-  AuditPage as AuditPageDto,
+  AuditPage,
   AuditRecord,
   CancelResult,
   CommandPreview,
@@ -199,6 +199,14 @@ export function resolveWorkspace(input: string): string {
   }
   if (!statSync(real).isDirectory()) throw new DuckApiError('invalid_input', `workspace: ${input} is not a folder.`)
   return real
+}
+
+/** A paging cursor the audit gave out (`field` names it in the error), or none when absent. */
+function auditCursor(token: unknown, field: string): auditRepo.AuditCursor | undefined {
+  if (token === undefined || token === null) return undefined
+  const decoded = typeof token === 'string' ? auditRepo.decodeAuditCursor(token) : null
+  if (!decoded) throw new DuckApiError('invalid_input', `${field}: is not a cursor this server gave out.`)
+  return decoded
 }
 
 function mcpName(value: unknown): string {
@@ -784,15 +792,9 @@ export class DuckService {
    * One page of the audit, newest first, filtered over every row; `next_cursor` (HTTP: the
    * `X-Next-Cursor` header) is the `before` of the next older page, null on the last one.
    */
-  auditPage(query: unknown): AuditPageDto {
+  auditPage(query: unknown): AuditPage {
     const { limit, before, ...filter } = parseInput(AuditQuerySchema, query)
-    let cursor: auditRepo.AuditCursor | undefined
-    if (before !== undefined) {
-      const decoded = auditRepo.decodeAuditCursor(before)
-      if (!decoded) throw new DuckApiError('invalid_input', 'before: is not a cursor this server gave out.')
-      cursor = decoded
-    }
-    const page = auditRepo.pageAudit(this.db, filter, limit ?? 200, cursor)
+    const page = auditRepo.pageAudit(this.db, filter, limit ?? 200, auditCursor(before, 'before'))
     return { items: page.items, next_cursor: page.next ? auditRepo.encodeAuditCursor(page.next) : null }
   }
 
@@ -820,12 +822,7 @@ export class DuckService {
    */
   auditExportChunk(query: unknown, cursor?: unknown): AuditExportChunkAnswer {
     const { format = 'csv', ...filter } = parseInput(AuditExportQuerySchema, query)
-    let before: auditRepo.AuditCursor | undefined
-    if (cursor !== undefined && cursor !== null) {
-      const decoded = typeof cursor === 'string' ? auditRepo.decodeAuditCursor(cursor) : null
-      if (!decoded) throw new DuckApiError('invalid_input', 'cursor: is not a cursor this server gave out.')
-      before = decoded
-    }
+    const before = auditCursor(cursor, 'cursor')
     const first = before === undefined
     const page = auditRepo.pageAudit(this.db, filter, AUDIT_EXPORT_CHUNK, before)
     const header = first && format === 'csv' ? csvLine(AUDIT_CSV_HEADER) : ''
@@ -848,7 +845,6 @@ export class DuckService {
     const update = parseInput(SettingsUpdateSchema, input)
     // The keychain first: if it refuses, nothing of the update has been applied.
     if (update.model_api_key !== undefined) {
-      this.storedApiKey = null
       try {
         if (update.model_api_key === '') await this.secrets.delete(MODEL_API_KEY_ACCOUNT)
         else await this.secrets.set(MODEL_API_KEY_ACCOUNT, update.model_api_key)

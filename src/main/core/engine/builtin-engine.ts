@@ -263,9 +263,8 @@ export class BuiltinEngine implements ChatModel {
       if (!finished) {
         local.abort(new ModelError('cancelled', 'The answer was not read to the end.'))
         run.catch(() => undefined)
-      } else {
-        local.unlink()
       }
+      local.unlink()
     }
   }
 

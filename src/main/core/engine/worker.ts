@@ -688,9 +688,9 @@ class Engine {
       this.reply({ type: 'delta', id: request.id, kind, text, tokens })
     }
 
-    // Stops generation when the context window is full (see `contextShift` below).
-    const full = new AbortController()
-    const generation = new LinkedAbort(signal, full.signal)
+    // Follows the request's signal, and stops generation when the context window is full (see
+    // `contextShift` below).
+    const generation = new LinkedAbort(signal)
     let stopReason: string
     try {
       const temperature = request.temperature ?? DEFAULT_TEMPERATURE
@@ -710,7 +710,7 @@ class Engine {
           // at the next token); it cannot refuse, so the answer is stopped through the signal.
           strategy: ({ chatHistory }) => {
             contextFull = true
-            full.abort(new ContextFullError('The context window is full.'))
+            generation.abort(new ContextFullError('The context window is full.'))
             return { chatHistory: [...chatHistory], metadata: null }
           }
         },

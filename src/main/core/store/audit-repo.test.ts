@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RARE_COMMAND, WORKSPACES, fillAudit } from '../../../../scripts/scale/audit-data'
 import type { AuditRecord } from '../../../shared/dto'
+import type { AuditFilterQuery } from '../../../shared/schemas'
 import {
   SEARCH_INDEX_MAX_MATCHES,
   countAudit,
@@ -8,10 +9,8 @@ import {
   encodeAuditCursor,
   insertAudit,
   iterateAudit,
-  listAudit,
   pageAudit,
-  type AuditCursor,
-  type AuditFilter
+  type AuditCursor
 } from './audit-repo'
 import { closeDatabase, openDatabase, type Db } from './database'
 
@@ -28,7 +27,7 @@ beforeAll(() => {
 afterAll(() => closeDatabase(db))
 
 /** Reads every page of `size` rows by following the cursor, as the window does. */
-function walk(filter: AuditFilter, size: number): { ids: string[]; pages: number } {
+function walk(filter: AuditFilterQuery, size: number): { ids: string[]; pages: number } {
   const ids: string[] = []
   let before: AuditCursor | undefined
   let pages = 0
@@ -68,13 +67,13 @@ describe('the audit over every row', () => {
   })
 
   it('the first page is the newest rows, as the unpaged list was', () => {
-    expect(listAudit(db, 200).map((r) => r.audit_id)).toEqual(all.slice(0, 200).map((r) => r.audit_id))
+    expect(pageAudit(db, {}, 200).items.map((r) => r.audit_id)).toEqual(all.slice(0, 200).map((r) => r.audit_id))
   })
 
   it('filters over every row, paging each filter without holes', () => {
     const since = all[Math.floor(ROWS * 0.7)]?.created_at as string
     const until = all[Math.floor(ROWS * 0.3)]?.created_at as string
-    const cases: [AuditFilter, (r: AuditRecord) => boolean][] = [
+    const cases: [AuditFilterQuery, (r: AuditRecord) => boolean][] = [
       [{ risk: ['high'] }, (r) => r.payload.risk_level === 'high' && r.payload.action_type !== 'privileged'],
       [{ risk: ['privileged'] }, (r) => r.payload.action_type === 'privileged'],
       [

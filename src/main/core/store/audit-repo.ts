@@ -1,6 +1,7 @@
 import type { AuditPayload, AuditRecord } from '../../../shared/dto'
 import type { AuditFilterQuery } from '../../../shared/schemas'
 import type { Db } from './database'
+import { ftsPhrase, indexable, likePattern } from './search'
 import { now, stmt } from './statements'
 
 interface AuditRow {
@@ -110,20 +111,13 @@ export function getAudit(db: Db, id: string): AuditRecord | undefined {
   return row ? toAuditRecord(row) : undefined
 }
 
-export function listAudit(db: Db, limit: number): AuditRecord[] {
-  return pageAudit(db, {}, limit).items
-}
-
-/** Filters over every row of the audit, as the service parsed them (shared/schemas). */
-export type AuditFilter = AuditFilterQuery
-
 /** Where a page ended: the rows after it are older (created_at, then seq, descending). */
 export interface AuditCursor {
   created_at: string
   seq: number
 }
 
-export interface AuditPage {
+export interface AuditRowsPage {
   items: AuditRecord[]
   /** Set when older rows match: pass it as `before` for the next page. */
   next: AuditCursor | null
@@ -151,35 +145,37 @@ export function decodeAuditCursor(token: string): AuditCursor | null {
  */
 export const SEARCH_INDEX_MAX_MATCHES = 20_000
 
-/** A search as an FTS5 phrase: over the trigram index it matches the text anywhere, any case. */
-function ftsPhrase(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`
-}
-
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
-
-/** The trigram index needs three characters; shorter searches test each row. */
-function indexable(text: string): boolean {
-  return [...text].length >= 3
-}
-
 function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ')
+}
+
+/** How a filter's search runs: from the trigram index, as a LIKE test of each row, or not at all. */
+type SearchPlan = 'index' | 'like' | null
+
+/**
+ * `page`: between the index and a row test per term (see SEARCH_INDEX_MAX_MATCHES), which costs
+ * a probe of the index; `count` always reads every match from the index.
+ */
+function searchPlan(db: Db, filter: AuditFilterQuery, purpose: 'page' | 'count'): SearchPlan {
+  const text = filter.q?.trim() ?? ''
+  if (!text) return null
+  if (!indexable(text)) return 'like'
+  if (purpose === 'count') return 'index'
+  const probe = stmt(
+    db,
+    'SELECT count(*) AS n FROM (SELECT rowid FROM command_audit_fts WHERE command_audit_fts MATCH ? LIMIT ?)'
+  ).get(ftsPhrase(text), SEARCH_INDEX_MAX_MATCHES) as { n: number }
+  return probe.n < SEARCH_INDEX_MAX_MATCHES ? 'index' : 'like'
 }
 
 /**
  * The WHERE clause of a filter. Each condition is one an index (…, created_at) serves, so a
  * filter plus `ORDER BY created_at DESC, seq DESC LIMIT n` reads little more than its page.
- * `search`: `page` picks per term between the index and a row test (see above); `count` always
- * reads every match from the index.
  */
 function whereOf(
-  db: Db,
-  filter: AuditFilter,
+  filter: AuditFilterQuery,
   before: AuditCursor | undefined,
-  search: 'page' | 'count'
+  search: SearchPlan
 ): { sql: string; params: unknown[] } {
   const parts: string[] = []
   const params: unknown[] = []
@@ -215,23 +211,12 @@ function whereOf(
   where('created_at >= ?', filter.since)
   where('created_at < ?', filter.until)
   const text = filter.q?.trim() ?? ''
-  if (text) {
-    const useIndex =
-      indexable(text) &&
-      (search === 'count' ||
-        (
-          stmt(
-            db,
-            'SELECT count(*) AS n FROM (SELECT rowid FROM command_audit_fts WHERE command_audit_fts MATCH ? LIMIT ?)'
-          ).get(ftsPhrase(text), SEARCH_INDEX_MAX_MATCHES) as { n: number }
-        ).n < SEARCH_INDEX_MAX_MATCHES)
-    if (useIndex) {
-      parts.push('seq IN (SELECT rowid FROM command_audit_fts WHERE command_audit_fts MATCH ?)')
-      params.push(ftsPhrase(text))
-    } else {
-      parts.push("command LIKE ? ESCAPE '\\'")
-      params.push(likePattern(text))
-    }
+  if (search === 'index') {
+    parts.push('seq IN (SELECT rowid FROM command_audit_fts WHERE command_audit_fts MATCH ?)')
+    params.push(ftsPhrase(text))
+  } else if (search === 'like') {
+    parts.push("command LIKE ? ESCAPE '\\'")
+    params.push(likePattern(text))
   }
   if (before) {
     parts.push('(created_at, seq) < (?, ?)')
@@ -241,8 +226,14 @@ function whereOf(
 }
 
 /** The newest `limit` rows that match, older than `before` when given. */
-export function pageAudit(db: Db, filter: AuditFilter, limit: number, before?: AuditCursor): AuditPage {
-  const where = whereOf(db, filter, before, 'page')
+export function pageAudit(
+  db: Db,
+  filter: AuditFilterQuery,
+  limit: number,
+  before?: AuditCursor,
+  search: SearchPlan = searchPlan(db, filter, 'page')
+): AuditRowsPage {
+  const where = whereOf(filter, before, search)
   const rows = stmt(db, `SELECT * FROM command_audit ${where.sql} ORDER BY created_at DESC, seq DESC LIMIT ?`).all(
     ...where.params,
     limit + 1
@@ -257,8 +248,8 @@ export function pageAudit(db: Db, filter: AuditFilter, limit: number, before?: A
 }
 
 /** How many rows match (every row, not a page). */
-export function countAudit(db: Db, filter: AuditFilter): number {
-  const where = whereOf(db, filter, undefined, 'count')
+export function countAudit(db: Db, filter: AuditFilterQuery): number {
+  const where = whereOf(filter, undefined, searchPlan(db, filter, 'count'))
   return (stmt(db, `SELECT count(*) AS n FROM command_audit ${where.sql}`).get(...where.params) as { n: number }).n
 }
 
@@ -268,10 +259,12 @@ export function countAudit(db: Db, filter: AuditFilter): number {
  * while a long export streams. Rows written after the export started are newer than its
  * first row and so not part of it.
  */
-export function* iterateAudit(db: Db, filter: AuditFilter, chunk = 2000): Generator<AuditRecord[]> {
+export function* iterateAudit(db: Db, filter: AuditFilterQuery, chunk = 2000): Generator<AuditRecord[]> {
+  // How the search runs is decided once, not probed again for every chunk.
+  const search = searchPlan(db, filter, 'page')
   let before: AuditCursor | undefined
   for (;;) {
-    const page = pageAudit(db, filter, chunk, before)
+    const page = pageAudit(db, filter, chunk, before, search)
     if (page.items.length) yield page.items
     if (!page.next) return
     before = page.next

@@ -9,11 +9,11 @@ import {
   addMessage,
   createConversation,
   deleteConversation,
-  ftsPhrase,
   listConversations,
   renameConversation,
   updateMessage
 } from './conversations-repo'
+import { ftsPhrase } from './search'
 
 const dirs: string[] = []
 afterEach(() => {

@@ -1,8 +1,10 @@
-import type { ConversationDetail, ConversationSummary, MessageRecord, TaskEventRecord } from '../../../shared/dto'
-import type { DuckEventType, TaskStatus } from '../../../shared/events'
-import { CONVERSATION_PAGE_DEFAULT } from '../../../shared/schemas'
+import type { ConversationDetail, ConversationSummary, MessageRecord } from '../../../shared/dto'
+import type { TaskStatus } from '../../../shared/events'
+import { CONVERSATION_PAGE_DEFAULT, type ConversationQuery } from '../../../shared/schemas'
 import type { Db } from './database'
+import { ftsPhrase, indexable, likePattern } from './search'
 import { now, stmt } from './statements'
+import { eventsOfTasks } from './tasks-repo'
 
 interface ConversationRow {
   id: string
@@ -70,16 +72,15 @@ export function listConversations(db: Db, q: string | undefined, limit: number):
     ).all(limit) as ConversationRow[]
     return rows.map(toSummary)
   }
-  const rows =
-    [...q].length >= 3
-      ? (stmt(db, SEARCH_SQL).all({ match: ftsPhrase(q), limit }) as ConversationRow[])
-      : (stmt(
-          db,
-          `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
+  const rows = indexable(q)
+    ? (stmt(db, SEARCH_SQL).all({ match: ftsPhrase(q), limit }) as ConversationRow[])
+    : (stmt(
+        db,
+        `SELECT c.id, c.title, c.workspace, c.updated_at, ${WAITING} AS waiting FROM conversations c
            WHERE c.title LIKE @like ESCAPE '\\' OR EXISTS (
              SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE @like ESCAPE '\\')
            ORDER BY c.updated_at DESC LIMIT @limit`
-        ).all({ like: likePattern(q), limit }) as ConversationRow[])
+      ).all({ like: likePattern(q), limit }) as ConversationRow[])
   return rows.map(toSummary)
 }
 
@@ -93,18 +94,6 @@ export const SEARCH_SQL = `SELECT c.id, c.title, c.workspace, c.updated_at, ${WA
       ON t.key = conversation_titles_fts.rowid
       WHERE conversation_titles_fts MATCH @match)
   ORDER BY c.updated_at DESC LIMIT @limit`
-
-/**
- * The user's text as one FTS5 string: quotes doubled, so operators, columns, `*`, `^` and
- * parentheses in it are plain characters. A trigram string matches it as a substring.
- */
-export function ftsPhrase(q: string): string {
-  return `"${q.replace(/"/g, '""')}"`
-}
-
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
 
 interface MessageRow {
   id: string
@@ -221,43 +210,9 @@ export function messagePage(
   return { messages: rows.reverse().map(toMessage), hasMore }
 }
 
-/** The persisted events of these tasks, each by seq (one query, the primary key's order). */
-export function eventsOfTasks(db: Db, taskIds: string[]): Record<string, TaskEventRecord[]> {
-  const byTask: Record<string, TaskEventRecord[]> = {}
-  if (taskIds.length === 0) return byTask
-  for (const id of taskIds) byTask[id] = []
-  const rows = stmt(
-    db,
-    `SELECT e.task_id, e.seq, e.event_type, e.payload, e.created_at
-     FROM json_each(?) AS j JOIN task_events e ON e.task_id = j.value ORDER BY e.task_id, e.seq`
-  ).all(JSON.stringify(taskIds)) as {
-    task_id: string
-    seq: number
-    event_type: DuckEventType
-    payload: string
-    created_at: string
-  }[]
-  for (const row of rows) {
-    byTask[row.task_id]?.push({
-      seq: row.seq,
-      event_type: row.event_type,
-      payload: JSON.parse(row.payload) as Record<string, unknown>,
-      created_at: row.created_at
-    })
-  }
-  return byTask
-}
-
-/** What a page asks for, as the service parsed it (see ConversationQuerySchema). */
-export interface ConversationPage {
-  limit?: number | undefined
-  before?: string | undefined
-  include?: 'events' | undefined
-}
-
 export type ConversationRead = ConversationDetail | 'no_conversation' | 'unknown_before'
 
-export function getConversation(db: Db, id: string, query: ConversationPage = {}): ConversationRead {
+export function getConversation(db: Db, id: string, query: ConversationQuery = {}): ConversationRead {
   const summary = getConversationRow(db, id)
   if (!summary) return 'no_conversation'
   const detail: ConversationDetail = {

@@ -24,6 +24,9 @@ export interface OpenOptions {
   migrations?: readonly Migration[]
 }
 
+/** The page cache's cap, in KiB (see openDatabase). */
+export const PAGE_CACHE_KIB = 4096
+
 /**
  * Opens (creating if needed) the SQLite database at `path` (`:memory:` for tests), sets it up
  * and brings its schema up to date.
@@ -33,9 +36,6 @@ export interface OpenOptions {
  *   loss can drop the last transactions, which is the right trade for chat history.
  * - foreign_keys=ON: deleting a conversation removes its messages and tasks.
  */
-/** The page cache's cap, in KiB (see openDatabase). */
-export const PAGE_CACHE_KIB = 4096
-
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})

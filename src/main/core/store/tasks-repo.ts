@@ -109,22 +109,42 @@ export function listTaskIdsWithStatus(db: Db, status: TaskStatus): string[] {
   return (stmt(db, 'SELECT id FROM tasks WHERE status = ?').all(status) as { id: string }[]).map((r) => r.id)
 }
 
+interface EventRow {
+  seq: number
+  event_type: DuckEventType
+  payload: string
+  created_at: string
+}
+
+function toEventRecord(row: EventRow): TaskEventRecord {
+  return {
+    seq: row.seq,
+    event_type: row.event_type,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    created_at: row.created_at
+  }
+}
+
 export function listEvents(db: Db, taskId: string): TaskEventRecord[] {
   const rows = stmt(
     db,
     'SELECT seq, event_type, payload, created_at FROM task_events WHERE task_id = ? ORDER BY seq'
-  ).all(taskId) as {
-    seq: number
-    event_type: DuckEventType
-    payload: string
-    created_at: string
-  }[]
-  return rows.map((r) => ({
-    seq: r.seq,
-    event_type: r.event_type,
-    payload: JSON.parse(r.payload) as Record<string, unknown>,
-    created_at: r.created_at
-  }))
+  ).all(taskId) as EventRow[]
+  return rows.map(toEventRecord)
+}
+
+/** The persisted events of these tasks, each by seq (one query, the primary key's order). */
+export function eventsOfTasks(db: Db, taskIds: string[]): Record<string, TaskEventRecord[]> {
+  const byTask: Record<string, TaskEventRecord[]> = {}
+  if (taskIds.length === 0) return byTask
+  for (const id of taskIds) byTask[id] = []
+  const rows = stmt(
+    db,
+    `SELECT e.task_id, e.seq, e.event_type, e.payload, e.created_at
+     FROM json_each(?) AS j JOIN task_events e ON e.task_id = j.value ORDER BY e.task_id, e.seq`
+  ).all(JSON.stringify(taskIds)) as (EventRow & { task_id: string })[]
+  for (const row of rows) byTask[row.task_id]?.push(toEventRecord(row))
+  return byTask
 }
 
 /** What the newest-N history query runs (exported for the query-plan test and the benchmark). */
