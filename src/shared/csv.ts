@@ -10,7 +10,7 @@ export type CsvValue = string | number | boolean | null
  * running `=HYPERLINK(…)` from a command, so a text cell that starts like a formula gets a
  * leading `'` (shown as text, not evaluated). Numbers stay numbers (-1 is not a formula).
  */
-export function csvCell(value: CsvValue): string {
+function csvCell(value: CsvValue): string {
   let text = value === null ? '' : String(value)
   if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text

@@ -183,7 +183,6 @@ export interface AuditFilterQuery {
   q?: string
 }
 export type AuditQuery = AuditFilterQuery & { limit?: number; before?: string }
-export type ParsedAuditQuery = z.output<typeof AuditQuerySchema>
 
 export const AUDIT_EXPORT_FORMATS = ['csv', 'jsonl'] as const
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number]
@@ -193,7 +192,6 @@ export const AuditExportQuerySchema = z.strictObject({
   ...AuditFilterShape
 })
 export type AuditExportQuery = AuditFilterQuery & { format?: AuditExportFormat }
-export type ParsedAuditExportQuery = z.output<typeof AuditExportQuerySchema>
 
 export const ROLES = ['action', 'thinker', 'memory_policy', 'critic'] as const
 export type ModelRole = (typeof ROLES)[number]

@@ -1,6 +1,6 @@
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual'
 import { memo, useCallback, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react'
-import { useDuck, type ThreadItem } from '../store'
+import { threadItemKey, useDuck, type ThreadItem } from '../store'
 import { Turn, UserMessage } from './Turn'
 
 /** Space between turns (the column's --space-4). */
@@ -15,10 +15,6 @@ const OVERSCAN = 2
 const measured = new Map<string, number>()
 let measuredWidth = 0
 
-function itemKey(item: ThreadItem): string {
-  return item.kind === 'task' ? item.task_id : item.message.message_id
-}
-
 /** Lines of about `perLine` characters the text wraps to. */
 function lines(text: string, perLine: number): number {
   let count = 0
@@ -28,7 +24,7 @@ function lines(text: string, perLine: number): number {
 
 /** A first guess at an item's height, before it is measured (about 90 characters a line). */
 function estimate(item: ThreadItem): number {
-  const known = measured.get(itemKey(item))
+  const known = measured.get(threadItemKey(item))
   if (known !== undefined) return known
   if (item.kind === 'message') return 20 + 24 * lines(item.message.content, 70)
   const task = useDuck.getState().tasks[item.task_id]
@@ -72,13 +68,13 @@ export const Thread = memo(function Thread({
   const [margin, setMargin] = useState(0)
   const focused = useRef<string | null>(null)
 
-  const keyOf = useCallback((index: number) => itemKey(items[index] as ThreadItem), [items])
+  const keyOf = useCallback((index: number) => threadItemKey(items[index] as ThreadItem), [items])
   const rangeExtractor = useCallback(
     (range: Range) => {
       const indexes = defaultRangeExtractor(range)
       const key = focused.current
       if (key === null) return indexes
-      const index = items.findIndex((item) => itemKey(item) === key)
+      const index = items.findIndex((item) => threadItemKey(item) === key)
       if (index < 0 || indexes.includes(index)) return indexes
       return [...indexes, index].sort((a, b) => a - b)
     },
@@ -111,17 +107,13 @@ export const Thread = memo(function Thread({
     }
   })
 
-  // Older turns put in front (a page read when the person reached the top): scroll down by
-  // their height, so the turns in view stay where they were. Until that scroll has been seen,
-  // the list must not adjust the position itself for the turns it measures up there: it would
-  // do so from the position before.
   // Older turns put in front (a page read when the person reached the top): the turn that was
   // first stays at the top of the view, where it was.
   useLayoutEffect(() => {
     const previous = firstKey.current
-    firstKey.current = items[0] ? itemKey(items[0]) : null
+    firstKey.current = items[0] ? threadItemKey(items[0]) : null
     if (previous === null || previous === firstKey.current) return
-    const index = items.findIndex((item) => itemKey(item) === previous)
+    const index = items.findIndex((item) => threadItemKey(item) === previous)
     if (index > 0) virtualizer.scrollToIndex(index, { align: 'start' })
   }, [items, virtualizer])
 

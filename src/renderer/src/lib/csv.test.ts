@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { toCsv } from './csv'
-import { RecordCounter } from '../../../shared/csv'
+import { RecordCounter, toCsv } from '../../../shared/csv'
 
 const one = (value: string | number | boolean | null): string => toCsv(['h'], [[value]]).split('\r\n')[1] as string
 

@@ -1,5 +1,3 @@
-export { toCsv } from '../../../shared/csv'
-
 /** Saves text (or a Blob) as a file through an object URL. */
 export function download(name: string, data: string | Blob, type: string): void {
   const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data)

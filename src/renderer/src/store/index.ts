@@ -14,7 +14,7 @@ import type {
 } from './types'
 
 export type * from './types'
-export { NEW_CHAT } from './types'
+export { NEW_CHAT, threadItemKey } from './types'
 
 type Slice<T> = StateCreator<DuckState, [], [], T>
 

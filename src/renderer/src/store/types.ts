@@ -95,6 +95,11 @@ export interface TaskView {
 
 export type ThreadItem = { kind: 'task'; task_id: string } | { kind: 'message'; message: MessageRecord }
 
+/** A thread item's stable key (tasks and messages apart, so ids never collide). */
+export function threadItemKey(item: ThreadItem): string {
+  return item.kind === 'task' ? `t:${item.task_id}` : `m:${item.message.message_id}`
+}
+
 export interface ThreadView {
   conversation_id: string
   title: string

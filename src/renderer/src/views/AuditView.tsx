@@ -1,24 +1,28 @@
 import { Download, History, RefreshCw, X } from 'lucide-react'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { AuditDecision } from '../../../shared/events'
-import type { AuditExportFormat } from '../../../shared/schemas'
+import { AUDIT_DECISIONS, type AuditDecision } from '../../../shared/events'
+import {
+  AUDIT_KINDS,
+  AUDIT_RISKS,
+  type AuditExportFormat,
+  type AuditKind,
+  type AuditRisk
+} from '../../../shared/schemas'
 import { download } from '../lib/csv'
 import { DECISION_LABELS, RISK_LABELS, errorMessage, plural } from '../lib/format'
 import { useDuck } from '../store'
 import { duck } from '../store/api'
 import { openConversation } from '../store/actions/conversations'
 import { loadAudit } from '../store/actions/library'
+import { ProgressBar } from '../ui/ProgressBar'
 import { Spinner } from '../ui/Spinner'
 import { AuditTable } from './AuditTable'
-import { auditQuery, type KindFilter, type RiskFilter } from './auditFilter'
+import { auditQuery } from './auditFilter'
 import { ViewHeader } from './ViewHeader'
 import { ChipGroup } from '../ui/ChipGroup'
 import { SearchField } from '../ui/SearchField'
 
-const RISKS: RiskFilter[] = ['none', 'low', 'medium', 'high', 'privileged']
-const DECISIONS: AuditDecision[] = ['auto_allowed', 'allowed_once', 'allowed_always', 'denied', 'pending']
-const KINDS: KindFilter[] = ['command', 'mcp']
-const KIND_LABELS: Record<KindFilter, string> = { command: 'Shell commands', mcp: 'MCP tool calls' }
+const KIND_LABELS: Record<AuditKind, string> = { command: 'Shell commands', mcp: 'MCP tool calls' }
 
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_DELAY_MS = 250
@@ -33,9 +37,9 @@ function toggle<T>(list: T[], value: T): T[] {
  */
 export function AuditView() {
   const audit = useDuck((s) => s.audit)
-  const [risks, setRisks] = useState<RiskFilter[]>([])
+  const [risks, setRisks] = useState<AuditRisk[]>([])
   const [decisions, setDecisions] = useState<AuditDecision[]>([])
-  const [kinds, setKinds] = useState<KindFilter[]>([])
+  const [kinds, setKinds] = useState<AuditKind[]>([])
   const [text, setText] = useState('')
   const [search, setSearch] = useState('')
   const [next, setNext] = useState<string | null>(null)
@@ -115,24 +119,12 @@ export function AuditView() {
       </ViewHeader>
       {exporting && (
         <div className="audit-export">
-          <div
-            className={`progress${exporting.total ? '' : ' progress--indeterminate'}`}
-            role="progressbar"
-            aria-label="Exporting the audit"
-            aria-valuemin={0}
-            aria-valuemax={exporting.total || 100}
-            {...(exporting.total
-              ? {
-                  'aria-valuenow': exporting.rows,
-                  'aria-valuetext': `${exporting.rows} of ${plural(exporting.total, 'row')}`
-                }
-              : {})}
-          >
-            <div
-              className="progress__fill"
-              style={exporting.total ? { width: `${(100 * exporting.rows) / exporting.total}%` } : undefined}
-            />
-          </div>
+          <ProgressBar
+            label="Exporting the audit"
+            value={exporting.total ? exporting.rows : null}
+            max={exporting.total || 100}
+            valueText={`${exporting.rows} of ${plural(exporting.total, 'row')}`}
+          />
           <p className="muted small">
             Exporting {exporting.total ? `${exporting.rows} of ${plural(exporting.total, 'row')}` : '…'}
             <button
@@ -156,7 +148,7 @@ export function AuditView() {
           <ChipGroup
             id="chips-kind"
             label="Kind"
-            options={KINDS}
+            options={AUDIT_KINDS}
             labels={KIND_LABELS}
             selected={kinds}
             onToggle={(kind) => setKinds(toggle(kinds, kind))}
@@ -164,7 +156,7 @@ export function AuditView() {
           <ChipGroup
             id="chips-risk"
             label="Risk"
-            options={RISKS}
+            options={AUDIT_RISKS}
             labels={RISK_LABELS}
             selected={risks}
             onToggle={(risk) => setRisks(toggle(risks, risk))}
@@ -172,7 +164,7 @@ export function AuditView() {
           <ChipGroup
             id="chips-decision"
             label="Decision"
-            options={DECISIONS}
+            options={AUDIT_DECISIONS}
             labels={DECISION_LABELS}
             selected={decisions}
             onToggle={(d) => setDecisions(toggle(decisions, d))}

@@ -1,21 +1,17 @@
 import type { AuditRecord } from '../../../shared/dto'
-import type { AuditDecision, RiskLevel } from '../../../shared/events'
+import type { AuditDecision } from '../../../shared/events'
 import { riskKey } from '../lib/format'
-import type { AuditFilterQuery } from '../../../shared/schemas'
-
-export type RiskFilter = RiskLevel | 'privileged'
+import type { AuditFilterQuery, AuditKind, AuditRisk } from '../../../shared/schemas'
 
 /** Shell commands, or calls to MCP servers' tools (rows with a `tool`). */
-export type KindFilter = 'command' | 'mcp'
-
-export function auditKind(row: AuditRecord): KindFilter {
+export function auditKind(row: AuditRecord): AuditKind {
   return row.payload.tool ? 'mcp' : 'command'
 }
 
 export interface AuditFilter {
-  risks: RiskFilter[]
+  risks: AuditRisk[]
   decisions: AuditDecision[]
-  kinds?: KindFilter[]
+  kinds?: AuditKind[]
   text: string
 }
 

@@ -3,7 +3,15 @@ import { errorMessage } from '../../lib/format'
 import { duck, hasApi } from '../api'
 import { forgetLive, liveSinceGap } from '../pump'
 import { resumeLive, taskFromHistory } from '../reduce'
-import { useDuck, type DuckState, type OlderMessages, type TaskView, type ThreadItem, type ThreadView } from '..'
+import {
+  threadItemKey,
+  useDuck,
+  type DuckState,
+  type OlderMessages,
+  type TaskView,
+  type ThreadItem,
+  type ThreadView
+} from '..'
 import { syncAddress } from './ui'
 
 let listRequest = 0
@@ -83,10 +91,6 @@ function toPage(detail: ConversationDetail): Page {
   return { items, byTask, older: cursor === null ? undefined : { cursor, status: 'idle', error: null } }
 }
 
-function itemKey(item: ThreadItem): string {
-  return item.kind === 'task' ? `t:${item.task_id}` : `m:${item.message.message_id}`
-}
-
 /** Rebuilds the page's tasks from their logs, except those this window streams without a gap. */
 function rebuildTasks(page: Page, detail: ConversationDetail, conversationId: string): TaskView[] {
   const live = useDuck.getState().tasks
@@ -149,13 +153,13 @@ export async function loadThread(conversationId: string): Promise<void> {
     const shown = previous?.items ?? []
     // The older pages the person already read stay, when the new page joins onto them.
     const first = page.items[0]
-    const join = first ? shown.findIndex((item) => itemKey(item) === itemKey(first)) : -1
+    const join = first ? shown.findIndex((item) => threadItemKey(item) === threadItemKey(first)) : -1
     const kept = join > 0 ? shown.slice(0, join) : []
     const older = join > 0 ? previous?.older : page.older
-    const listed = new Set(page.items.map(itemKey))
+    const listed = new Set(page.items.map(threadItemKey))
     // Tasks this window started that the server has not listed yet stay at the end.
     const extra = shown.filter(
-      (item) => item.kind === 'task' && !listed.has(itemKey(item)) && s.tasks[item.task_id]?.live
+      (item) => item.kind === 'task' && !listed.has(threadItemKey(item)) && s.tasks[item.task_id]?.live
     )
     const thread: ThreadView = {
       conversation_id: conversationId,
@@ -200,10 +204,10 @@ export async function loadOlderMessages(conversationId: string): Promise<void> {
   useDuck.setState((s) => {
     const current = s.threads[conversationId]
     if (!current || current.older?.cursor !== older.cursor) return {}
-    const shown = new Set(current.items.map(itemKey))
+    const shown = new Set(current.items.map(threadItemKey))
     const thread: ThreadView = {
       ...current,
-      items: [...page.items.filter((item) => !shown.has(itemKey(item))), ...current.items],
+      items: [...page.items.filter((item) => !shown.has(threadItemKey(item))), ...current.items],
       older: page.older
     }
     return { tasks: mergeTasks(s, rebuilt), threads: { ...s.threads, [conversationId]: thread } }

@@ -4,6 +4,7 @@ import type { DownloadAction, DownloadInfo } from '../../../../shared/engine'
 import { actOnDownload, retryDownload } from '../../store/actions/engine'
 import type { Result } from '../../store/actions/settings'
 import { downloadLine } from './engineText'
+import { ProgressBar } from '../../ui/ProgressBar'
 
 /** One download: a live bar, bytes, percent, speed and time left; Pause / Resume / Cancel; Retry after a failure. */
 export function DownloadRow({ download }: { download: DownloadInfo }) {
@@ -58,16 +59,12 @@ export function DownloadRow({ download }: { download: DownloadInfo }) {
         </div>
       </div>
       {!failed && (
-        <div
-          className={`progress${determinate ? '' : ' progress--indeterminate'}`}
-          role="progressbar"
-          aria-label={`Downloading ${d.name}`}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          {...(determinate ? { 'aria-valuenow': Math.floor(percent), 'aria-valuetext': downloadLine(d) } : {})}
-        >
-          <div className="progress__fill" style={determinate ? { width: `${percent}%` } : undefined} />
-        </div>
+        <ProgressBar
+          label={`Downloading ${d.name}`}
+          value={determinate ? percent : null}
+          max={100}
+          valueText={downloadLine(d)}
+        />
       )}
       {failed ? (
         <p className="inline-error small download__line" role="alert">
