@@ -1,5 +1,5 @@
 import { Download, History, RefreshCw, X } from 'lucide-react'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { AUDIT_DECISIONS, type AuditDecision } from '../../../shared/events'
 import {
   AUDIT_KINDS,
@@ -46,27 +46,25 @@ export function AuditView() {
   const [exporting, setExporting] = useState<{ rows: number; total: number } | null>(null)
   const [exportError, setExportError] = useState<string | null>(null)
   const cancelExport = useRef(false)
-  /** Only the answer to the latest query is shown (an older, slower one is dropped). */
-  const generation = useRef(0)
   useEffect(() => {
     const timer = setTimeout(() => setSearch(text), SEARCH_DELAY_MS)
     return () => clearTimeout(timer)
   }, [text])
   const query = useMemo(() => auditQuery({ risks, decisions, kinds, text: search }), [risks, decisions, kinds, search])
   const filtered = Object.keys(query).length > 0
-  const reload = (): void => {
-    const mine = ++generation.current
-    void loadAudit(query).then((cursor) => {
-      if (mine === generation.current) setNext(cursor)
-    })
-  }
-  useEffect(reload, [query])
+  /** The newest page (or, after `before`, the next older one); a superseded answer is dropped. */
+  const show = useCallback(
+    (before?: string): void => {
+      void loadAudit(query, before).then((cursor) => {
+        if (cursor !== undefined) setNext(cursor)
+      })
+    },
+    [query]
+  )
+  const reload = (): void => show()
+  useEffect(() => show(), [show])
   const loadOlder = (): void => {
-    if (!next) return
-    const mine = ++generation.current
-    void loadAudit(query, next).then((cursor) => {
-      if (mine === generation.current) setNext(cursor)
-    })
+    if (next) show(next)
   }
   const rows = audit.data
 

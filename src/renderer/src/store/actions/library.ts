@@ -16,17 +16,21 @@ function describe(error: unknown, what: string): string {
   return errorMessage(error)
 }
 
+/** Loads a view's rows into the store; an answer that `current` says was superseded is dropped. */
 async function load<K extends Key>(
   key: K,
   what: string,
-  fetcher: () => Promise<LibrarySlice[K]['data']>
+  fetcher: () => Promise<LibrarySlice[K]['data']>,
+  current: () => boolean = () => true
 ): Promise<void> {
   if (!hasApi()) return
   useDuck.setState((s) => ({ [key]: { ...s[key], status: 'loading', error: null } }) as Partial<LibrarySlice>)
   try {
     const data = await fetcher()
+    if (!current()) return
     useDuck.setState({ [key]: { data, status: 'ready', error: null } } as Partial<LibrarySlice>)
   } catch (error) {
+    if (!current()) return
     useDuck.setState(
       (s) => ({ [key]: { ...s[key], status: 'error', error: describe(error, what) } }) as Partial<LibrarySlice>
     )
@@ -36,19 +40,30 @@ async function load<K extends Key>(
 /** Rows per page of the audit; older pages load on demand (the server filters every row). */
 export const AUDIT_PAGE = 500
 
+let auditRequest = 0
+
 /**
  * The newest page of the audit that matches `query` (filtered and searched by the server over
- * every row); `before` appends the next older page. Resolves to the cursor of the page after it.
+ * every row); `before` appends the next older page. Resolves to the cursor of the page after it,
+ * or to undefined when a later call superseded this one (its rows are then not shown: an older,
+ * slower answer never replaces a newer one).
  */
-export async function loadAudit(query: AuditQuery = {}, before?: string): Promise<string | null> {
+export async function loadAudit(query: AuditQuery = {}, before?: string): Promise<string | null | undefined> {
+  const mine = ++auditRequest
+  const current = (): boolean => mine === auditRequest
   let next: string | null = null
   const older = before ? useDuck.getState().audit.data : []
-  await load('audit', 'the command audit', async () => {
-    const page = await duck().audit.page({ ...query, limit: AUDIT_PAGE, ...(before ? { before } : {}) })
-    next = page.next_cursor
-    return [...older, ...page.items]
-  })
-  return next
+  await load(
+    'audit',
+    'the command audit',
+    async () => {
+      const page = await duck().audit.page({ ...query, limit: AUDIT_PAGE, ...(before ? { before } : {}) })
+      next = page.next_cursor
+      return [...older, ...page.items]
+    },
+    current
+  )
+  return current() ? next : undefined
 }
 
 export function loadMemories(query: MemoryQuery): Promise<void> {
