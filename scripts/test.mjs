@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeCommand } from './package-bin.mjs'
+import { playwrightTotals, vitestTotals } from './test-report.mjs'
 
 const results = join(process.cwd(), 'test-results')
 rmSync(results, { recursive: true, force: true })
@@ -14,6 +15,7 @@ mkdirSync(results, { recursive: true })
 const tool = (name, args, bin) => nodeCommand(name, args, bin ? { bin } : {})
 
 const failures = []
+const failedTests = []
 function step(name, command, args, env = {}) {
   process.stdout.write(`\n▶ ${name}\n`)
   const run = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
@@ -45,10 +47,11 @@ step(
 )
 const vitestFile = join(results, 'vitest.json')
 if (existsSync(vitestFile)) {
-  const report = JSON.parse(readFileSync(vitestFile, 'utf8'))
-  passed += report.numPassedTests ?? 0
-  failed += report.numFailedTests ?? 0
-  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
+  const totals = vitestTotals(JSON.parse(readFileSync(vitestFile, 'utf8')), process.cwd())
+  passed += totals.passed
+  failed += totals.failed
+  skipped += totals.skipped
+  failedTests.push(...totals.failedTests)
 } else {
   failures.push('vitest wrote no report')
 }
@@ -59,10 +62,11 @@ if (built) {
   })
   const e2eFile = join(results, 'e2e.json')
   if (existsSync(e2eFile)) {
-    const stats = JSON.parse(readFileSync(e2eFile, 'utf8')).stats ?? {}
-    passed += stats.expected ?? 0
-    failed += (stats.unexpected ?? 0) + (stats.flaky ?? 0)
-    skipped += stats.skipped ?? 0
+    const totals = playwrightTotals(JSON.parse(readFileSync(e2eFile, 'utf8')))
+    passed += totals.passed
+    failed += totals.failed
+    skipped += totals.skipped
+    failedTests.push(...totals.failedTests)
   } else {
     failures.push('Playwright wrote no report')
   }
@@ -70,6 +74,8 @@ if (built) {
   failures.push('end-to-end tests not run: the build failed')
 }
 
+if (failedTests.length > 0)
+  process.stdout.write(`\nFailed tests:\n${failedTests.map((line) => `  ${line}`).join('\n')}\n`)
 if (failures.length > 0) process.stdout.write(`\nFailed steps: ${failures.join(', ')}\n`)
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`)
 process.exit(failures.length > 0 || failed > 0 ? 1 : 0)
