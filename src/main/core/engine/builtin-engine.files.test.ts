@@ -5,12 +5,16 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { tinyModelPath } from '../../../../test/support/tiny-models'
 import type { ModelRole } from '../../../shared/schemas'
 import { isModelError, ModelError } from '../model/errors'
 import type { ChatMessage } from '../model/types'
 import { BuiltinEngine, type BuiltinEngineOptions } from './builtin-engine'
+
+// A test here starts an engine worker, which loads llama.cpp before it reads the file: 4-6 s on a
+// quiet 2-core machine, and more than twice that while other test files run beside it.
+vi.setConfig({ testTimeout: 60_000 })
 
 const HELLO: ChatMessage[] = [{ role: 'user', content: 'Hello there' }]
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { tinyModelPath } from '../../../../test/support/tiny-models'
 import { ActionDirectiveSchema, type ModelRole } from '../../../shared/schemas'
@@ -14,6 +14,10 @@ import { GenerationMeter } from '../model/meter'
 import type { ChatMessage, StreamDelta, StreamResult } from '../model/types'
 import { BuiltinEngine, type BuiltinEngineOptions } from './builtin-engine'
 import { startChildEngineProcess, type EngineProcess } from './process'
+
+// A test here starts an engine worker, which loads llama.cpp and a model: about 5 s on a quiet
+// 2-core machine, and 17-19 s for the killed-worker test's two starts during a parallel test run.
+vi.setConfig({ testTimeout: 60_000 })
 
 const HELLO: ChatMessage[] = [
   { role: 'system', content: 'You are Duck.' },
