@@ -74,11 +74,16 @@ export async function startServer(options: {
     stdio: ['ignore', 'pipe', options.stderr ?? 'inherit', ...(options.ipc ? (['ipc'] as const) : [])]
   })
   const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
+    // Read until the line arrives; after it the output is still drained, not kept.
+    let out: string | null = ''
     child.stdout?.on('data', (chunk: Buffer) => {
+      if (out === null) return
       out += chunk.toString()
       const found = /Duck listening on (http\S+)/.exec(out)
-      if (found?.[1]) resolve(found[1])
+      if (found?.[1]) {
+        out = null
+        resolve(found[1])
+      }
     })
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)))
   })

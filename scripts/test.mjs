@@ -35,6 +35,13 @@ step('llama-server (built once, then cached)', process.execPath, [join('scripts'
 let passed = 0
 let failed = 0
 let skipped = 0
+/** Adds one runner's totals to the summary. */
+function count(totals) {
+  passed += totals.passed
+  failed += totals.failed
+  skipped += totals.skipped
+  failedTests.push(...totals.failedTests)
+}
 
 step(
   'unit and integration tests (vitest)',
@@ -47,11 +54,7 @@ step(
 )
 const vitestFile = join(results, 'vitest.json')
 if (existsSync(vitestFile)) {
-  const totals = vitestTotals(JSON.parse(readFileSync(vitestFile, 'utf8')), process.cwd())
-  passed += totals.passed
-  failed += totals.failed
-  skipped += totals.skipped
-  failedTests.push(...totals.failedTests)
+  count(vitestTotals(JSON.parse(readFileSync(vitestFile, 'utf8')), process.cwd()))
 } else {
   failures.push('vitest wrote no report')
 }
@@ -62,11 +65,7 @@ if (built) {
   })
   const e2eFile = join(results, 'e2e.json')
   if (existsSync(e2eFile)) {
-    const totals = playwrightTotals(JSON.parse(readFileSync(e2eFile, 'utf8')))
-    passed += totals.passed
-    failed += totals.failed
-    skipped += totals.skipped
-    failedTests.push(...totals.failedTests)
+    count(playwrightTotals(JSON.parse(readFileSync(e2eFile, 'utf8'))))
   } else {
     failures.push('Playwright wrote no report')
   }

@@ -1,8 +1,8 @@
-import type { AuditExportChunkAnswer } from '../../shared/audit-export'
 import { realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, sep } from 'node:path'
 import { DuckApiError } from '../../shared/api'
+import type { AuditExportChunkAnswer } from '../../shared/audit-export'
 import { AUDIT_CSV_HEADER, auditCsvRow, csvLine } from '../../shared/csv'
 import type {
   ApprovalResult,
